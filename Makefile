@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test`. Both set everything up on a fresh machine and
+# are safe to run again.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+INSTRUMENT ?= instruments/cme-social-network-2022.yaml
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint messages compile-messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Development server on SQLite (db.sqlite3), with the instrument and a demo investigator.
+run: export DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py load_instrument $(INSTRUMENT)
+	$(BIN)/python manage.py ensure_demo_investigator
+	@echo ""
+	@echo "  Survey:    http://$(HOST):$(PORT)/"
+	@echo "  Admin:     http://$(HOST):$(PORT)/admin/  (demo investigator login above)"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# After changing a translatable string: refresh the .po files, translate, compile (needs gettext;
+# the compiled .mo files are committed so that a fresh machine needs no gettext).
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles
+compile-messages: install
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

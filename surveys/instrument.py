@@ -1,0 +1,314 @@
+"""Reading an instrument file (YAML, or JSON, which YAML reads too) into a validated spec.
+
+Pure: no database. ``parse_instrument`` either returns a complete ``InstrumentSpec`` or raises
+``InstrumentError`` naming the line and the question at fault, so nothing is ever half-loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+KINDS = ("single", "multiple", "scale", "text")
+STATUSES = ("draft", "open", "closed")
+CODE_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?$")
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+class InstrumentError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Text:
+    fr: str
+    en: str = ""
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    code: str
+    label: Text
+    is_other: bool = False
+
+
+@dataclass(frozen=True)
+class ConditionSpec:
+    question: str
+    operator: str  # "is" or "is_not"
+    choice: str
+
+
+@dataclass(frozen=True)
+class ScaleSpec:
+    min: int
+    max: int
+    min_label: Text
+    max_label: Text
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    code: str
+    kind: str
+    text: Text
+    help: Text
+    required: bool
+    has_comment: bool
+    choices: tuple[ChoiceSpec, ...] = ()
+    scale: ScaleSpec | None = None
+    condition: ConditionSpec | None = None
+
+    def structure(self) -> tuple:
+        """What answers depend on: changing it once responses exist would corrupt them."""
+        return (
+            self.code,
+            self.kind,
+            tuple((c.code, c.is_other) for c in self.choices),
+            (self.scale.min, self.scale.max) if self.scale else None,
+            self.condition,
+        )
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    title: Text
+    lead_in: Text
+    questions: tuple[QuestionSpec, ...]
+
+
+@dataclass(frozen=True)
+class InstrumentSpec:
+    slug: str
+    version: str
+    status: str
+    title: Text
+    introduction: Text
+    consent: Text
+    ethics_approval: str
+    contact: str
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    pages: tuple[PageSpec, ...] = field(default=())
+
+    @property
+    def questions(self) -> list[QuestionSpec]:
+        return [q for page in self.pages for q in page.questions]
+
+    def structure(self) -> tuple:
+        return tuple(tuple(q.structure() for q in page.questions) for page in self.pages)
+
+
+class _Node(dict):
+    """A mapping that remembers the line it started on."""
+
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        mapping = _Node(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+def parse_instrument(source: str) -> InstrumentSpec:
+    try:
+        data = yaml.load(source, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise InstrumentError(f"{where}not valid YAML/JSON: {exc.problem}") from exc
+    except yaml.YAMLError as exc:
+        raise InstrumentError(f"not valid YAML/JSON: {exc}") from exc
+    return _Parser().survey(data)
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.seen: dict[str, QuestionSpec] = {}
+
+    def fail(self, node, message: str, code: str | None = None) -> None:
+        where = f"line {node.line}" if isinstance(node, _Node) and node.line else "file"
+        if code:
+            where += f", question {code}"
+        raise InstrumentError(f"{where}: {message}")
+
+    def mapping(self, node, what: str, parent=None) -> _Node:
+        if not isinstance(node, dict):
+            self.fail(parent, f"{what} must be a mapping")
+        return node
+
+    def string(self, node, key: str, required: bool = True, code: str | None = None) -> str:
+        value = node.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(node, f"'{key}' is missing", code)
+            return ""
+        if not isinstance(value, str):
+            self.fail(node, f"'{key}' must be text (quote it: {key}: \"{value}\")", code)
+        return value.strip()
+
+    def text(self, node, key: str, required: bool = True, code: str | None = None) -> Text:
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.fail(node, f"'{key}' is missing", code)
+            return Text("", "")
+        if isinstance(value, str):
+            return Text(value.strip(), "")
+        if not isinstance(value, dict) or set(value) - {"fr", "en"}:
+            self.fail(node, f"'{key}' must be a text or a mapping with 'fr' and 'en'", code)
+        fr = self.string(value, "fr", required=required, code=code)
+        return Text(fr, self.string(value, "en", required=False, code=code))
+
+    def flag(self, node, key: str, default: bool, code: str | None = None) -> bool:
+        value = node.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(node, f"'{key}' must be true or false", code)
+        return value
+
+    def date(self, node, key: str) -> dt.datetime | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        if isinstance(value, dt.date):
+            return dt.datetime.combine(value, dt.time.min, tzinfo=dt.UTC)
+        self.fail(node, f"'{key}' must be a date (YYYY-MM-DD) or a date and time")
+
+    def survey(self, data) -> InstrumentSpec:
+        if not isinstance(data, dict):
+            raise InstrumentError("file: an instrument is a mapping with slug, version, title, pages")
+        slug = self.string(data, "slug")
+        if not SLUG_RE.match(slug):
+            self.fail(data, f"slug '{slug}' may only hold letters, digits, '-' and '_'")
+        status = data.get("status", "draft")
+        if status not in STATUSES:
+            self.fail(data, f"unknown status '{status}' (expected one of {', '.join(STATUSES)})")
+        opens_at, closes_at = self.date(data, "opens_at"), self.date(data, "closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.fail(data, "closes_at must come after opens_at")
+        version = data.get("version")
+        if isinstance(version, int | float) and not isinstance(version, bool):
+            version = str(version)  # `version: 2` reads as a number
+        if not isinstance(version, str) or not version.strip():
+            self.fail(data, "'version' is missing (e.g. version: \"2022.1\")")
+        pages = data.get("pages")
+        if not isinstance(pages, list) or not pages:
+            self.fail(data, "'pages' must be a non-empty list")
+        spec = InstrumentSpec(
+            slug=slug,
+            version=version.strip(),
+            status=status,
+            title=self.text(data, "title"),
+            introduction=self.text(data, "introduction", required=False),
+            consent=self.text(data, "consent", required=False),
+            ethics_approval=self.string(data, "ethics_approval", required=False),
+            contact=self.string(data, "contact", required=False),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            pages=tuple(self.page(page, data) for page in pages),
+        )
+        return spec
+
+    def page(self, node, parent) -> PageSpec:
+        node = self.mapping(node, "a page", parent)
+        questions = node.get("questions")
+        if not isinstance(questions, list) or not questions:
+            self.fail(node, "a page needs a non-empty list of 'questions'")
+        return PageSpec(
+            title=self.text(node, "title"),
+            lead_in=self.text(node, "lead_in", required=False),
+            questions=tuple(self.question(q, node) for q in questions),
+        )
+
+    def question(self, node, parent) -> QuestionSpec:
+        node = self.mapping(node, "a question", parent)
+        code = self.string(node, "code")
+        if not CODE_RE.match(code) or "__" in code:
+            self.fail(node, f"code '{code}' may only hold letters, digits and single '_'", code)
+        if code in self.seen:
+            self.fail(node, "duplicate code: each question code must be unique", code)
+        kind = node.get("kind")
+        if kind not in KINDS:
+            self.fail(node, f"unknown kind '{kind}' (expected one of {', '.join(KINDS)})", code)
+        choices = self.choices(node, code, kind)
+        question = QuestionSpec(
+            code=code,
+            kind=kind,
+            text=self.text(node, "text", code=code),
+            help=self.text(node, "help", required=False, code=code),
+            required=self.flag(node, "required", True, code),
+            has_comment=self.flag(node, "comment", False, code),
+            choices=choices,
+            scale=self.scale(node, code) if kind == "scale" else None,
+            condition=self.condition(node, code),
+        )
+        if kind != "scale" and "scale" in node:
+            self.fail(node, "only scale questions have a 'scale'", code)
+        self.seen[code] = question
+        return question
+
+    def choices(self, node, code: str, kind: str) -> tuple[ChoiceSpec, ...]:
+        raw = node.get("choices")
+        if kind not in ("single", "multiple"):
+            if raw:
+                self.fail(node, f"a {kind} question has no choices", code)
+            return ()
+        if not isinstance(raw, list) or len(raw) < 2:
+            self.fail(node, "a choice question needs a list of at least two 'choices'", code)
+        result, codes = [], set()
+        for item in raw:
+            item = self.mapping(item, "a choice", node)
+            choice_code = self.string(item, "code", code=code)
+            if not CODE_RE.match(choice_code) or "__" in choice_code:
+                self.fail(item, f"choice code '{choice_code}' may only hold letters, digits, '_'", code)
+            if choice_code in codes:
+                self.fail(item, f"choice code '{choice_code}' is used twice", code)
+            codes.add(choice_code)
+            label = Text(self.string(item, "fr", code=code), self.string(item, "en", False, code))
+            result.append(ChoiceSpec(choice_code, label, self.flag(item, "other", False, code)))
+        if sum(c.is_other for c in result) > 1:
+            self.fail(node, "at most one choice can be the 'other, please specify' one", code)
+        return tuple(result)
+
+    def scale(self, node, code: str) -> ScaleSpec:
+        raw = self.mapping(node.get("scale") or {}, "'scale'", node)
+        low, high = raw.get("min", 0), raw.get("max", 10)
+        valid = all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high))
+        if not valid or not 0 <= low < high <= 10:
+            self.fail(raw or node, "scale bounds must be integers with 0 <= min < max <= 10", code)
+        return ScaleSpec(
+            low,
+            high,
+            self.text(raw, "min_label", required=False, code=code),
+            self.text(raw, "max_label", required=False, code=code),
+        )
+
+    def condition(self, node, code: str) -> ConditionSpec | None:
+        raw = node.get("show_if")
+        if raw is None:
+            return None
+        raw = self.mapping(raw, "'show_if'", node)
+        operators = [op for op in ("is", "is_not") if op in raw]
+        if set(raw) - {"question", "is", "is_not"} or len(operators) != 1:
+            self.fail(raw, "'show_if' needs 'question' and exactly one of 'is' or 'is_not'", code)
+        target_code = self.string(raw, "question", code=code)
+        target = self.seen.get(target_code)
+        if target is None:
+            self.fail(
+                raw,
+                f"the condition refers to '{target_code}', which is not an earlier question",
+                code,
+            )
+        if target.kind not in ("single", "multiple"):
+            self.fail(raw, f"the condition's question {target_code} is not a choice question", code)
+        choice = self.string(raw, operators[0], code=code)
+        if choice not in {c.code for c in target.choices}:
+            self.fail(raw, f"{target_code} has no choice '{choice}'", code)
+        return ConditionSpec(target_code, operators[0], choice)

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.models import Survey
+from surveys.selectors import survey_participation
+
+
+class Command(BaseCommand):
+    help = "Print a survey's participants (at least one answer), complete responses and completion rate."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+
+    def handle(self, *args, slug: str, **options):
+        survey = Survey.objects.filter(slug=slug).first()
+        if survey is None:
+            known = ", ".join(Survey.objects.values_list("slug", flat=True)) or "none"
+            raise CommandError(f"No survey '{slug}' (known surveys: {known}).")
+        p = survey_participation(survey)
+        rate = "n/a" if p.completion_rate is None else f"{p.completion_rate:.1f} %"
+        self.stdout.write(f"{p.participants} participants, {p.complete} complete ({rate})")

@@ -1,0 +1,310 @@
+"""The instrument (Survey, Page, Question, Choice) and what respondents give (Response, Answer).
+
+Texts shown to respondents come in French and English (``*_fr`` / ``*_en`` fields);
+``localized()`` picks the active language and falls back to French, the survey's language.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+SCALE_FLOOR = 0
+SCALE_CEILING = 10
+
+
+def localized(obj, field: str) -> str:
+    """``obj.<field>_<lang>`` for the active language, falling back to French."""
+    lang = (get_language() or "fr")[:2]
+    value = getattr(obj, f"{field}_{lang}", "") if lang in ("fr", "en") else ""
+    return value or getattr(obj, f"{field}_fr", "")
+
+
+class Survey(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    instrument_version = models.CharField(_("instrument version"), max_length=40)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    introduction_fr = models.TextField(_("introduction (French)"), blank=True)
+    introduction_en = models.TextField(_("introduction (English)"), blank=True)
+    consent_fr = models.TextField(_("consent (French)"), blank=True)
+    consent_en = models.TextField(_("consent (English)"), blank=True)
+    ethics_approval = models.CharField(_("ethics approval"), max_length=300, blank=True)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        constraints = [
+            models.CheckConstraint(
+                name="survey_closes_after_it_opens",
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.instrument_version})"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def introduction(self) -> str:
+        return localized(self, "introduction")
+
+    @property
+    def consent(self) -> str:
+        return localized(self, "consent")
+
+    def availability(self, now=None) -> str:
+        """``open``, ``not_yet_open`` or ``closed``: what a respondent arriving now sees."""
+        now = now or timezone.now()
+        if self.status == self.Status.CLOSED or (self.closes_at and now >= self.closes_at):
+            return "closed"
+        if self.status == self.Status.DRAFT or (self.opens_at and now < self.opens_at):
+            return "not_yet_open"
+        return "open"
+
+
+class Page(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="pages")
+    position = models.PositiveSmallIntegerField(_("position"))
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    lead_in_fr = models.TextField(_("lead-in (French)"), blank=True)
+    lead_in_en = models.TextField(_("lead-in (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="page_position_unique_in_survey"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title_fr}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def lead_in(self) -> str:
+        return localized(self, "lead_in")
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        SCALE = "scale", _("0-10 scale")
+        TEXT = "text", _("Free text")
+
+    class ConditionOperator(models.TextChoices):
+        IS = "is", _("is")
+        IS_NOT = "is_not", _("is not")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(_("code"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    text_fr = models.TextField(_("text (French)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    help_fr = models.TextField(_("help text (French)"), blank=True)
+    help_en = models.TextField(_("help text (English)"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    has_comment = models.BooleanField(_("optional comment box"), default=False)
+    scale_min = models.PositiveSmallIntegerField(_("scale minimum"), null=True, blank=True)
+    scale_max = models.PositiveSmallIntegerField(_("scale maximum"), null=True, blank=True)
+    scale_min_label_fr = models.CharField(_("minimum anchor (French)"), max_length=100, blank=True)
+    scale_min_label_en = models.CharField(_("minimum anchor (English)"), max_length=100, blank=True)
+    scale_max_label_fr = models.CharField(_("maximum anchor (French)"), max_length=100, blank=True)
+    scale_max_label_en = models.CharField(_("maximum anchor (English)"), max_length=100, blank=True)
+    # Shown only when an earlier question's answer is (or is not) this choice.
+    condition_choice = models.ForeignKey(
+        "Choice",
+        verbose_name=_("shown when the answer to an earlier question"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dependent_questions",
+    )
+    condition_operator = models.CharField(
+        _("condition"), max_length=10, choices=ConditionOperator, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="question_code_unique_in_survey"),
+            models.UniqueConstraint(
+                fields=["survey", "position"], name="question_position_unique_in_survey"
+            ),
+            models.CheckConstraint(
+                name="question_scale_bounds_only_on_scales_and_within_0_10",
+                condition=(
+                    Q(
+                        kind="scale",
+                        scale_min__gte=SCALE_FLOOR,
+                        scale_max__lte=SCALE_CEILING,
+                        scale_min__lt=models.F("scale_max"),
+                    )
+                    | (~Q(kind="scale") & Q(scale_min__isnull=True, scale_max__isnull=True))
+                ),
+            ),
+            models.CheckConstraint(
+                name="question_condition_has_choice_and_operator",
+                condition=(
+                    Q(condition_choice__isnull=True, condition_operator="")
+                    | (Q(condition_choice__isnull=False) & ~Q(condition_operator=""))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.text_fr[:60]}"
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text")
+
+    @property
+    def help(self) -> str:
+        return localized(self, "help")
+
+    @property
+    def scale_min_label(self) -> str:
+        return localized(self, "scale_min_label")
+
+    @property
+    def scale_max_label(self) -> str:
+        return localized(self, "scale_max_label")
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    code = models.CharField(_("code"), max_length=60)
+    position = models.PositiveSmallIntegerField(_("position"))
+    label_fr = models.CharField(_("label (French)"), max_length=300)
+    label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
+    # Ticking it asks for a "please specify" text.
+    is_other = models.BooleanField(_("is the 'other, please specify' option"), default=False)
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="choice_code_unique_in_question"),
+            models.UniqueConstraint(
+                fields=["question"], condition=Q(is_other=True), name="one_other_choice_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}={self.code}"
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")
+
+
+class Response(models.Model):
+    """One respondent's answers. Nothing here identifies a person: no IP, user agent or account.
+
+    The browser holds a random token in a cookie; only its SHA-256 is stored, so neither the
+    database nor an export lets anyone take over a respondent's answers.
+    """
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETE = "complete", _("Complete")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=5, default="fr")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_saved_at = models.DateTimeField(_("last saved"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # The furthest page submitted: where "resume" continues and how far one may jump.
+    furthest_page = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.CheckConstraint(
+                name="response_completed_iff_complete",
+                condition=(
+                    Q(status="complete", completed_at__isnull=False)
+                    | Q(status="in_progress", completed_at__isnull=True)
+                ),
+            ),
+        ]
+        indexes = [
+            # survey_status and the dashboard count responses of one survey by status.
+            models.Index(fields=["survey", "status"], name="response_survey_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == self.Status.COMPLETE
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choice = models.ForeignKey(
+        Choice, on_delete=models.PROTECT, null=True, blank=True, related_name="single_answers"
+    )
+    choices = models.ManyToManyField(Choice, blank=True, related_name="multiple_answers")
+    score = models.SmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    other_text = models.TextField(blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="one_answer_per_question_per_response"
+            ),
+            models.CheckConstraint(
+                name="answer_score_within_scale",
+                condition=Q(score__isnull=True)
+                | Q(score__gte=SCALE_FLOOR, score__lte=SCALE_CEILING),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}:{self.question_id}"

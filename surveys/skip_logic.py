@@ -1,0 +1,110 @@
+"""Skip logic and navigation, pure: which questions and pages a respondent sees, where they go next.
+
+Conditions only ever refer to earlier questions (the instrument loader refuses anything else), so
+one pass in questionnaire order settles visibility: a question whose controlling question is
+hidden or unanswered is hidden too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Condition:
+    question: str
+    operator: str  # "is" or "is_not"
+    choice: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    page: int
+    required: bool
+    condition: Condition | None = None
+
+
+def visible_codes(rules: Iterable[Rule], chosen: Mapping[str, Iterable[str]]) -> set[str]:
+    """The codes of the questions shown, given the choice codes chosen so far per question."""
+    visible: set[str] = set()
+    for rule in rules:
+        cond = rule.condition
+        if cond is None:
+            visible.add(rule.code)
+            continue
+        if cond.question not in visible or cond.question not in chosen:
+            continue
+        picked = cond.choice in set(chosen[cond.question])
+        if picked == (cond.operator == "is"):
+            visible.add(rule.code)
+    return visible
+
+
+class Navigator:
+    """Where a respondent may go, from the rules, their answers and the furthest page submitted."""
+
+    def __init__(
+        self,
+        rules: list[Rule],
+        chosen: Mapping[str, Iterable[str]],
+        answered: set[str],
+        furthest_page: int,
+    ) -> None:
+        self.rules = rules
+        self.chosen = chosen
+        self.visible = visible_codes(rules, chosen)
+        self.answered = answered
+        self.furthest_page = furthest_page
+        self.pages = sorted({r.page for r in rules})
+        self.visible_pages = [p for p in self.pages if any(self._shown_on(p))]
+
+    def _shown_on(self, page: int) -> list[Rule]:
+        return [r for r in self.rules if r.page == page and r.code in self.visible]
+
+    def is_unfinished(self, page: int) -> bool:
+        """Never submitted, or a required question shown on it has no answer."""
+        if page > self.furthest_page:
+            return True
+        return any(r.required and r.code not in self.answered for r in self._shown_on(page))
+
+    @property
+    def resume_page(self) -> int | None:
+        """The first page still to do; ``None`` when every shown page is done."""
+        return next((p for p in self.visible_pages if self.is_unfinished(p)), None)
+
+    def can_open(self, page: int) -> bool:
+        resume = self.resume_page
+        return page in self.visible_pages and (resume is None or page <= resume)
+
+    def next_page(self, after: int) -> int | None:
+        """Where to go once ``after`` is saved: the next shown page, unless an earlier one is
+        unfinished (after going back and changing an answer that reveals questions)."""
+        resume = next((p for p in self.visible_pages if p != after and self.is_unfinished(p)), None)
+        following = next((p for p in self.visible_pages if p > after), None)
+        if resume is not None and (following is None or resume < following):
+            return resume
+        return following
+
+    def previous_page(self, before: int) -> int | None:
+        return next((p for p in reversed(self.visible_pages) if p < before), None)
+
+    def _undecided(self) -> set[str]:
+        """Questions that may still be shown: their controlling question is not answered yet."""
+        open_codes: set[str] = set()
+        for rule in self.rules:
+            cond = rule.condition
+            if cond and cond.question not in self.chosen and (
+                cond.question in self.visible or cond.question in open_codes
+            ):
+                open_codes.add(rule.code)
+        return open_codes
+
+    def progress(self, page: int) -> tuple[int, int]:
+        """(this page's number, how many pages there are) counting the pages shown and those
+        that may still be, so the total does not jump when Q9 is answered."""
+        counted = self.visible | self._undecided()
+        pages = [p for p in self.pages if any(r.page == p and r.code in counted for r in self.rules)]
+        index = pages.index(page) + 1 if page in pages else 0
+        return index, len(pages)

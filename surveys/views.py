@@ -1,0 +1,176 @@
+"""The respondent flow: thin views over selectors (reads) and services (writes)."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import ConsentForm, PageForm, initial_from_answers
+from .models import Response, Survey
+from .selectors import open_surveys, response_answers, response_by_token, response_navigator, survey_layout
+from .services import PageIncomplete, ResponseClosed, page_save, response_start
+
+
+def _cookie_name(survey: Survey) -> str:
+    return f"response-{survey.slug}"
+
+
+def _current_response(request: HttpRequest, survey: Survey) -> Response | None:
+    return response_by_token(survey, request.COOKIES.get(_cookie_name(survey)))
+
+
+def _refuse(request, survey, status: int, title: str, message: str) -> HttpResponse:
+    context = {"survey": survey, "title": title, "message": message}
+    return render(request, "surveys/refused.html", context, status=status)
+
+
+def _unavailable(request, survey: Survey) -> HttpResponse | None:
+    state = survey.availability()
+    if state == "open":
+        return None
+    status = 200 if request.method == "GET" else 403
+    return render(request, "surveys/unavailable.html", {"survey": survey, "state": state}, status=status)
+
+
+@require_http_methods(["GET"])
+def home(request):
+    surveys = open_surveys()
+    if len(surveys) == 1:
+        return redirect("surveys:start", slug=surveys[0].slug)
+    return render(request, "surveys/home.html", {"surveys": surveys})
+
+
+@require_http_methods(["GET", "POST"])
+def survey_start(request, slug):
+    survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
+    if blocked := _unavailable(request, survey):
+        return blocked
+    response = _current_response(request, survey)
+    if response and response.is_complete:
+        return render(request, "surveys/completed.html", {"survey": survey})
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST":
+        if response:  # consent given already: never start a second response
+            return redirect("surveys:page", slug=slug, position=_resume_page(survey, response))
+        if form.is_valid():
+            response, token = response_start(survey=survey, language=get_language())
+            first = survey_layout(survey).pages[0].position
+            reply = redirect("surveys:page", slug=slug, position=first)
+            reply.set_cookie(
+                _cookie_name(survey),
+                token,
+                max_age=settings.RESPONSE_COOKIE_MAX_AGE,
+                secure=settings.RESPONSE_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return reply
+    resume = _resume_page(survey, response) if response else None
+    return render(request, "surveys/start.html", {"survey": survey, "form": form, "resume": resume})
+
+
+def _resume_page(survey: Survey, response: Response) -> int:
+    layout = survey_layout(survey)
+    navigator = response_navigator(layout, response, response_answers(response))
+    return navigator.resume_page or layout.pages[-1].position
+
+
+@require_http_methods(["GET", "POST"])
+def survey_page(request, slug, position):
+    survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
+    if blocked := _unavailable(request, survey):
+        return blocked
+    response = _current_response(request, survey)
+    if response is None:
+        if request.method == "GET":
+            return redirect("surveys:start", slug=slug)
+        return _refuse(
+            request, survey, 403, _("We could not find your answers"),
+            _("This browser has no questionnaire in progress for this survey. Please start from the study's first page."),
+        )
+    if response.is_complete:
+        if request.method == "GET":
+            return redirect("surveys:start", slug=slug)
+        return _refuse(
+            request, survey, 409, _("Questionnaire already completed"),
+            _("You have already completed this questionnaire; your answers can no longer be changed. Thank you for taking part."),
+        )
+    layout = survey_layout(survey)
+    page = layout.page(position)
+    if page is None:
+        return _refuse(request, survey, 404, _("Page not found"), _("This questionnaire has no such page."))
+    saved = response_answers(response)
+    navigator = response_navigator(layout, response, saved)
+    if not navigator.can_open(position):
+        if request.method == "GET":
+            return redirect("surveys:page", slug=slug, position=navigator.resume_page)
+        return _refuse(
+            request, survey, 400, _("This page is not available"),
+            _("Please answer the questionnaire's pages in order; nothing was saved from this page."),
+        )
+
+    questions = [q for q in layout.questions_on(page) if _renderable(q, navigator.visible, page)]
+    going_back = request.POST.get("nav") == "back"
+    form = PageForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial_from_answers(questions, saved),
+        questions=questions,
+        rules=layout.rules,
+        earlier_choices={code: a.chosen for code, a in saved.items()},
+        strict=not going_back,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = page_save(
+                response=response,
+                page_position=position,
+                values=form.answers(),
+                language=get_language(),
+                advance=not going_back,
+                layout=layout,
+            )
+        except ResponseClosed:
+            return redirect("surveys:start", slug=slug)
+        except PageIncomplete as exc:
+            for code in exc.codes:
+                form.add_error(code, _("Please answer this question."))
+        else:
+            if going_back:
+                previous = navigator.previous_page(position)
+                if previous is None:
+                    return redirect("surveys:start", slug=slug)
+                return redirect("surveys:page", slug=slug, position=previous)
+            if result.next_page is None:
+                return redirect("surveys:thanks", slug=slug)
+            return redirect("surveys:page", slug=slug, position=result.next_page)
+    index, total = navigator.progress(position)
+    context = {
+        "survey": survey,
+        "page": page,
+        "form": form,
+        "index": index,
+        "total": total,
+        "percent": round(100 * (index - 1) / total) if total else 0,
+        "has_previous": navigator.previous_page(position) is not None,
+        "is_last": position == navigator.visible_pages[-1],
+    }
+    return render(request, "surveys/page.html", context)
+
+
+def _renderable(question, visible: set[str], page) -> bool:
+    """Shown, or decided by another question of this page (then the browser may hide it)."""
+    if question.code in visible:
+        return True
+    choice = question.condition_choice
+    return choice is not None and choice.question.page_id == page.id
+
+
+@require_http_methods(["GET"])
+def survey_thanks(request, slug):
+    survey = get_object_or_404(Survey, slug=slug)
+    response = _current_response(request, survey)
+    if response is None or not response.is_complete:
+        return redirect("surveys:start", slug=slug)
+    return render(request, "surveys/thanks.html", {"survey": survey})

@@ -109,10 +109,17 @@ class _Node(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):
-        mapping = _Node(super().construct_mapping(node, deep=deep))
-        mapping.line = node.start_mark.line + 1
-        return mapping
+    pass
+
+
+def _construct_map(loader: _LineLoader, node):
+    mapping = _Node()
+    mapping.line = node.start_mark.line + 1
+    yield mapping  # as SafeConstructor does, so that anchors and aliases keep working
+    mapping.update(loader.construct_mapping(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
 def parse_instrument(source: str) -> InstrumentSpec:

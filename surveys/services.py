@@ -146,7 +146,7 @@ def instrument_load(*, spec: InstrumentSpec) -> LoadResult:
                 )
             # No answers yet: rebuild the questionnaire from the file.
             survey.responses.all().delete()
-            Question.objects.filter(survey=survey).update(condition_choice=None)
+            Question.objects.filter(survey=survey).update(condition_choice=None, condition_operator="")
             survey.questions.all().delete()
             survey.pages.all().delete()
             changed += 1

@@ -103,6 +103,15 @@ class AnswerInline(admin.TabularInline):
 class ResponseAdmin(ReadOnlyAdmin):
     list_display = ["id", "survey", "status", "language", "started_at", "last_saved_at", "completed_at"]
     list_filter = ["survey", "status", "language"]
-    readonly_fields = ["id", "survey", "status", "language", "started_at", "last_saved_at", "completed_at", "furthest_page"]
+    readonly_fields = [
+        "id",
+        "survey",
+        "status",
+        "language",
+        "started_at",
+        "last_saved_at",
+        "completed_at",
+        "furthest_page",
+    ]
     exclude = ["token_hash"]
     inlines = [AnswerInline]

@@ -101,7 +101,7 @@ class PageForm(forms.Form):
     def _layout_for(self, q: Question):
         rule = next(r for r in self.rules if r.code == q.code)
         attrs = {"css_class": f"question question-{q.kind}", "data_question": q.code}
-        if rule.condition:
+        if rule.condition and self._decided_on_this_page(q):  # for the browser to toggle
             attrs.update(
                 data_show_if=rule.condition.question,
                 data_show_operator=rule.condition.operator,
@@ -133,7 +133,9 @@ class PageForm(forms.Form):
             other = next((c for c in q.choices.all() if c.is_other), None)
             picked = value if isinstance(value, list) else [value]
             if other and other.code in picked and not cleaned.get(q.code + OTHER, "").strip():
-                self.add_error(q.code + OTHER, _("Please specify your answer “%(label)s”.") % {"label": other.label})
+                self.add_error(
+                    q.code + OTHER, _("Please specify your answer “%(label)s”.") % {"label": other.label}
+                )
         return cleaned
 
     def answers(self) -> dict[str, AnswerInput]:

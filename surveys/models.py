@@ -155,9 +155,7 @@ class Question(models.Model):
         ordering = ["survey", "position"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "code"], name="question_code_unique_in_survey"),
-            models.UniqueConstraint(
-                fields=["survey", "position"], name="question_position_unique_in_survey"
-            ),
+            models.UniqueConstraint(fields=["survey", "position"], name="question_position_unique_in_survey"),
             models.CheckConstraint(
                 name="question_scale_bounds_only_on_scales_and_within_0_10",
                 condition=(
@@ -246,9 +244,7 @@ class Response(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     language = models.CharField(_("language"), max_length=5, default="fr")
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status, default=Status.IN_PROGRESS
-    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     last_saved_at = models.DateTimeField(_("last saved"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
@@ -301,8 +297,7 @@ class Answer(models.Model):
             ),
             models.CheckConstraint(
                 name="answer_score_within_scale",
-                condition=Q(score__isnull=True)
-                | Q(score__gte=SCALE_FLOOR, score__lte=SCALE_CEILING),
+                condition=Q(score__isnull=True) | Q(score__gte=SCALE_FLOOR, score__lte=SCALE_CEILING),
             ),
         ]
 

@@ -109,7 +109,11 @@ def response_by_token(survey: Survey, token: str | None) -> Response | None:
 
 
 def open_surveys() -> list[Survey]:
-    return [s for s in Survey.objects.exclude(status=Survey.Status.DRAFT).order_by("slug") if s.availability() == "open"]
+    return [
+        s
+        for s in Survey.objects.exclude(status=Survey.Status.DRAFT).order_by("slug")
+        if s.availability() == "open"
+    ]
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,7 @@ class PageIncomplete(Exception):
 
 def _survey_structure(survey: Survey) -> tuple:
     layout = survey_layout(survey)
-    return tuple(
-        tuple(_question_structure(q) for q in layout.questions_on(page)) for page in layout.pages
-    )
+    return tuple(tuple(_question_structure(q) for q in layout.questions_on(page)) for page in layout.pages)
 
 
 def _question_structure(q: Question) -> tuple:
@@ -129,9 +127,7 @@ def instrument_load(*, spec: InstrumentSpec) -> LoadResult:
     }
     changed = 0
     if created:
-        survey = Survey(
-            slug=spec.slug, status=spec.status, opens_at=spec.opens_at, closes_at=spec.closes_at
-        )
+        survey = Survey(slug=spec.slug, status=spec.status, opens_at=spec.opens_at, closes_at=spec.closes_at)
         _assign(survey, fields)
     else:
         same_structure = _survey_structure(survey) == spec.structure()
@@ -208,9 +204,7 @@ def _load_pages(survey: Survey, spec: InstrumentSpec) -> int:
 def response_start(*, survey: Survey, language: str) -> tuple[Response, str]:
     """A new anonymous response and the token its browser keeps (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
-    response = Response.objects.create(
-        survey=survey, token_hash=token_hash(token), language=language[:2]
-    )
+    response = Response.objects.create(survey=survey, token_hash=token_hash(token), language=language[:2])
     return response, token
 
 
@@ -303,9 +297,7 @@ def page_save(
         if next_page is None:
             response.status = Response.Status.COMPLETE
             response.completed_at = response.last_saved_at
-    response.save(
-        update_fields=["last_saved_at", "language", "furthest_page", "status", "completed_at"]
-    )
+    response.save(update_fields=["last_saved_at", "language", "furthest_page", "status", "completed_at"])
     return SaveResult(response=response, next_page=next_page)
 
 
@@ -345,9 +337,7 @@ def _write_answers(response: Response, layout: Layout, values: dict[str, AnswerI
         return
     # bulk_create does not return the ids of rows it updated on every backend: ask once.
     answer_ids = dict(
-        Answer.objects.filter(response=response, question__in=multiple).values_list(
-            "question_id", "id"
-        )
+        Answer.objects.filter(response=response, question__in=multiple).values_list("question_id", "id")
     )
     through = Answer.choices.through
     through.objects.filter(answer_id__in=answer_ids.values()).delete()

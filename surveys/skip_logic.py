@@ -95,8 +95,10 @@ class Navigator:
         open_codes: set[str] = set()
         for rule in self.rules:
             cond = rule.condition
-            if cond and cond.question not in self.chosen and (
-                cond.question in self.visible or cond.question in open_codes
+            if (
+                cond
+                and cond.question not in self.chosen
+                and (cond.question in self.visible or cond.question in open_codes)
             ):
                 open_codes.add(rule.code)
         return open_codes

@@ -50,7 +50,7 @@ def survey_start(request, slug):
     response = _current_response(request, survey)
     if response and response.is_complete:
         return render(request, "surveys/completed.html", {"survey": survey})
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if response:  # consent given already: never start a second response
             return redirect("surveys:page", slug=slug, position=_resume_page(survey, response))
@@ -87,15 +87,27 @@ def survey_page(request, slug, position):
         if request.method == "GET":
             return redirect("surveys:start", slug=slug)
         return _refuse(
-            request, survey, 403, _("We could not find your answers"),
-            _("This browser has no questionnaire in progress for this survey. Please start from the study's first page."),
+            request,
+            survey,
+            403,
+            _("We could not find your answers"),
+            _(
+                "This browser has no questionnaire in progress for this survey. "
+                "Please start from the study's first page."
+            ),
         )
     if response.is_complete:
         if request.method == "GET":
             return redirect("surveys:start", slug=slug)
         return _refuse(
-            request, survey, 409, _("Questionnaire already completed"),
-            _("You have already completed this questionnaire; your answers can no longer be changed. Thank you for taking part."),
+            request,
+            survey,
+            409,
+            _("Questionnaire already completed"),
+            _(
+                "You have already completed this questionnaire; your answers can no longer be changed. "
+                "Thank you for taking part."
+            ),
         )
     layout = survey_layout(survey)
     page = layout.page(position)
@@ -107,7 +119,10 @@ def survey_page(request, slug, position):
         if request.method == "GET":
             return redirect("surveys:page", slug=slug, position=navigator.resume_page)
         return _refuse(
-            request, survey, 400, _("This page is not available"),
+            request,
+            survey,
+            400,
+            _("This page is not available"),
             _("Please answer the questionnaire's pages in order; nothing was saved from this page."),
         )
 

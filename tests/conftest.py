@@ -11,12 +11,25 @@ INSTRUMENT = Path(__file__).resolve().parent.parent / "instruments" / "cme-socia
 
 # A complete, valid set of answers to the study's instrument, page by page.
 FULL_ANSWERS = {
-    1: {"Q1": "female", "Q2": "30_40", "Q3": "general_practice", "Q4": "independent",
-        "Q5": "urban", "Q6": "no", "Q7": "daily", "Q8": "gt_3y"},
+    1: {
+        "Q1": "female",
+        "Q2": "30_40",
+        "Q3": "general_practice",
+        "Q4": "independent",
+        "Q5": "urban",
+        "Q6": "no",
+        "Q7": "daily",
+        "Q8": "gt_3y",
+    },
     2: {"Q9": "occasionally", "Q9__comment": "Surtout en pédiatrie", "Q10": "rarely"},
     3: {f"Q{n}": str(score) for n, score in zip(range(11, 19), (9, 8, 10, 5, 7, 8, 10, 9), strict=True)},
-    4: {"Q19": "yes", "Q20": ["free_teleexpertise", "other"], "Q20__other_text": "Omnidoc",
-        "Q21": ["speed_of_responses", "available_anytime"], "Q22": ["contradictory_responses"]},
+    4: {
+        "Q19": "yes",
+        "Q20": ["free_teleexpertise", "other"],
+        "Q20__other_text": "Omnidoc",
+        "Q21": ["speed_of_responses", "available_anytime"],
+        "Q22": ["contradictory_responses"],
+    },
     5: {"Q23": "9", "Q24": "6", "Q25": "8", "Q26": ["read_on_group", "save_for_later"]},
     6: {"Q27": "Merci pour ce groupe."},
 }

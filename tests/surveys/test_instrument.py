@@ -64,7 +64,7 @@ def test_it_defaults_a_scale_to_0_10():
         ("question: Q1, is_not", "question: Q9, is_not", "question Q2: the condition refers to 'Q9'"),
         ("is_not: b", "is_not: z", "question Q2: Q1 has no choice 'z'"),
         ("{code: a,", "{code: 10,", "question Q1: 'code' must be text (quote it"),
-        ("version: \"1\"", "version: ''", "'version' is missing"),
+        ('version: "1"', "version: ''", "'version' is missing"),
     ],
 )
 def test_it_refuses_a_malformed_file_naming_the_line_and_question(old, new, message):
@@ -79,7 +79,9 @@ def test_it_refuses_a_condition_on_a_later_question():
         "      - code: Q3\n        kind: single\n        text: {fr: Q3, en: Q3}\n"
         "        choices: [{code: a, fr: A}, {code: b, fr: B}]\n"
     )
-    with pytest.raises(InstrumentError, match="question Q2: the condition refers to 'Q3', which is not an earlier"):
+    with pytest.raises(
+        InstrumentError, match="question Q2: the condition refers to 'Q3', which is not an earlier"
+    ):
         parse_instrument(later)
 
 

@@ -43,22 +43,34 @@ def test_it_updates_changed_wording_in_place(survey, instrument_source):
 
 def test_it_updates_wording_of_a_survey_that_has_responses(survey, instrument_source):
     response, _ = response_start(survey=survey, language="fr")
-    page_save(response=response, page_position=2, values={"Q9": AnswerInput(choice="never")},
-              language="fr", advance=False)
+    page_save(
+        response=response,
+        page_position=2,
+        values={"Q9": AnswerInput(choice="never")},
+        language="fr",
+        advance=False,
+    )
     load(instrument_source.replace("Votre âge", "Quel est votre âge ?"))
     assert survey.questions.get(code="Q2").text_fr == "Quel est votre âge ?"
 
 
 def test_it_rebuilds_the_structure_of_a_survey_without_answers(survey, instrument_source):
     load(instrument_source.replace("code: ent,", "code: otorhinolaryngology,"))
-    codes = set(Choice.objects.filter(question__survey=survey, question__code="Q3").values_list("code", flat=True))
+    codes = set(
+        Choice.objects.filter(question__survey=survey, question__code="Q3").values_list("code", flat=True)
+    )
     assert "otorhinolaryngology" in codes and "ent" not in codes
 
 
 def test_it_refuses_to_change_the_choices_of_a_survey_with_answers(survey, instrument_source):
     response, _ = response_start(survey=survey, language="fr")
-    page_save(response=response, page_position=2, values={"Q9": AnswerInput(choice="never")},
-              language="fr", advance=False)
+    page_save(
+        response=response,
+        page_position=2,
+        values={"Q9": AnswerInput(choice="never")},
+        language="fr",
+        advance=False,
+    )
     with pytest.raises(InstrumentConflict, match="Publish a new version"):
         load(instrument_source.replace("code: ent,", "code: otorhinolaryngology,"))
     assert Choice.objects.filter(question__code="Q3", code="ent").exists()
@@ -66,9 +78,16 @@ def test_it_refuses_to_change_the_choices_of_a_survey_with_answers(survey, instr
 
 def test_it_refuses_to_change_a_kind_once_there_are_answers(survey, instrument_source):
     response, _ = response_start(survey=survey, language="fr")
-    page_save(response=response, page_position=2, values={"Q9": AnswerInput(choice="rarely")},
-              language="fr", advance=False)
-    changed = instrument_source.replace("  - code: Q27\n        kind: text", "  - code: Q27\n        kind: scale")
+    page_save(
+        response=response,
+        page_position=2,
+        values={"Q9": AnswerInput(choice="rarely")},
+        language="fr",
+        advance=False,
+    )
+    changed = instrument_source.replace(
+        "  - code: Q27\n        kind: text", "  - code: Q27\n        kind: scale"
+    )
     assert changed != instrument_source
     with pytest.raises(InstrumentConflict):
         load(changed)

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Create or update a survey from an instrument file (YAML or JSON)."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path, help="the instrument file, e.g. instruments/cme-social-network-2022.yaml")
+        parser.add_argument(
+            "path", type=Path, help="the instrument file, e.g. instruments/cme-social-network-2022.yaml"
+        )
 
     def handle(self, *args, path: Path, **options):
         try:

@@ -1,0 +1,114 @@
+"""Each question kind's cleaning, on the study's questions."""
+
+import pytest
+
+from surveys.forms import PageForm
+from surveys.selectors import survey_layout
+
+pytestmark = pytest.mark.django_db
+
+
+def form_for(survey, position, data, earlier=None, strict=True):
+    layout = survey_layout(survey)
+    return PageForm(
+        data,
+        questions=layout.questions_on(layout.page(position)),
+        rules=layout.rules,
+        earlier_choices=earlier or {},
+        strict=strict,
+    )
+
+
+PAGE_2 = {"Q9": "rarely", "Q10": "never"}
+
+
+def test_a_single_choice_gives_its_code_and_comment(survey):
+    form = form_for(survey, 2, {**PAGE_2, "Q9__comment": "  rarement  "})
+    assert form.is_valid(), form.errors
+    answers = form.answers()
+    assert (answers["Q9"].choice, answers["Q9"].comment) == ("rarely", "rarement")
+
+
+def test_a_single_choice_refuses_an_unknown_code(survey):
+    form = form_for(survey, 2, {**PAGE_2, "Q9": "sometimes"})
+    assert not form.is_valid()
+    assert "Q9" in form.errors
+
+
+def test_a_scale_gives_an_integer(survey):
+    data = {f"Q{n}": "8" for n in range(11, 19)}
+    form = form_for(survey, 3, {**data, "Q11": "0"}, earlier={"Q9": ("rarely",)})
+    assert form.is_valid(), form.errors
+    assert form.answers()["Q11"].score == 0
+    assert form.answers()["Q12"].score == 8
+
+
+@pytest.mark.parametrize("value", ["11", "-1", "abc", "", "7.0"])
+def test_a_scale_refuses_anything_but_an_integer_on_the_scale(survey, value):
+    data = {**{f"Q{n}": "8" for n in range(11, 19)}, "Q11": value}
+    form = form_for(survey, 3, data, earlier={"Q9": ("rarely",)})
+    assert not form.is_valid()
+    assert list(form.errors) == ["Q11"]
+
+
+def page_4(**changes):
+    return {"Q19": "no", "Q21": ["speed_of_responses"], "Q22": ["too_many_posts"], **changes}
+
+
+def test_a_multiple_choice_gives_every_code_chosen(survey):
+    form = form_for(survey, 4, page_4(Q21=["speed_of_responses", "free_of_charge"]))
+    assert form.is_valid(), form.errors
+    assert form.answers()["Q21"].choices == ("speed_of_responses", "free_of_charge")
+
+
+def test_a_multiple_choice_refuses_an_unknown_code(survey):
+    form = form_for(survey, 4, page_4(Q21=["speed_of_responses", "telepathy"]))
+    assert not form.is_valid() and "Q21" in form.errors
+
+
+def test_other_needs_its_text(survey):
+    form = form_for(survey, 4, page_4(Q21=["other"]))
+    assert not form.is_valid()
+    assert "Q21__other_text" in form.errors
+
+
+def test_the_other_text_comes_with_other(survey):
+    form = form_for(survey, 4, page_4(Q21=["other"], Q21__other_text="Entraide"))
+    assert form.is_valid(), form.errors
+    assert form.answers()["Q21"].other_text == "Entraide"
+
+
+def test_a_question_decided_on_the_same_page_is_required_only_when_shown(survey):
+    assert form_for(survey, 4, page_4(Q19="no")).is_valid()
+    shown = form_for(survey, 4, page_4(Q19="yes"))
+    assert not shown.is_valid() and list(shown.errors) == ["Q20"]
+
+
+def test_a_hidden_question_gives_no_answer_even_if_posted(survey):
+    form = form_for(survey, 4, page_4(Q19="no", Q20=["paid_teleexpertise"]))
+    assert form.is_valid()
+    assert "Q20" not in form.answers()
+
+
+def test_free_text_is_optional_and_limited_in_length(survey):
+    assert form_for(survey, 6, {}).is_valid()
+    too_long = form_for(survey, 6, {"Q27": "x" * 5001})
+    assert not too_long.is_valid() and "Q27" in too_long.errors
+
+
+def test_going_back_does_not_require_answers(survey):
+    assert form_for(survey, 2, {"Q9": "rarely"}, strict=False).is_valid()
+    assert not form_for(survey, 2, {"Q9": "rarely"}).is_valid()
+
+
+def test_field_names_are_the_question_codes(survey):
+    form = form_for(survey, 4, None)
+    assert list(form.fields) == [
+        "Q19",
+        "Q20",
+        "Q20__other_text",
+        "Q21",
+        "Q21__other_text",
+        "Q22",
+        "Q22__other_text",
+    ]

@@ -111,7 +111,11 @@ class PageForm(forms.Form):
             main = Field(q.code, template="surveys/fields/scale.html")
         else:
             main = Field(q.code)
-        extra = [f for f in (q.code + OTHER, q.code + COMMENT) if f in self.fields]
+        extra = [
+            Field(name, wrapper_class="follow-up")
+            for name in (q.code + OTHER, q.code + COMMENT)
+            if name in self.fields
+        ]
         return Div(main, *extra, **attrs)
 
     def clean(self):

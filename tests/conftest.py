@@ -77,3 +77,9 @@ def respondent(client, survey) -> Respondent:
 def started(respondent) -> Respondent:
     respondent.consent()
     return respondent
+
+
+def pytest_report_header(config):
+    from django.db import connection
+
+    return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"

@@ -64,7 +64,7 @@ class QuestionAdmin(admin.ModelAdmin):
     ]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyMixin:
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -75,7 +75,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(ReadOnlyMixin, admin.TabularInline):
     model = Answer
     extra = 0
     fields = ["question", "choice", "chosen", "score", "text", "other_text", "comment"]
@@ -89,18 +89,9 @@ class AnswerInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("question", "choice").prefetch_related("choices")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdmin):
+class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["id", "survey", "status", "language", "started_at", "last_saved_at", "completed_at"]
     list_filter = ["survey", "status", "language"]
     readonly_fields = [

@@ -9,9 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Question
-from .selectors import SavedAnswer
-from .services import AnswerInput
 from .skip_logic import Rule, visible_codes
+from .values import AnswerValue
 
 OTHER = "__other_text"
 COMMENT = "__comment"
@@ -142,7 +141,7 @@ class PageForm(forms.Form):
                 )
         return cleaned
 
-    def answers(self) -> dict[str, AnswerInput]:
+    def answers(self) -> dict[str, AnswerValue]:
         """What the respondent gave for the questions shown (call after is_valid())."""
         result = {}
         for q in self.questions:
@@ -154,17 +153,17 @@ class PageForm(forms.Form):
                 "comment": self.cleaned_data.get(q.code + COMMENT, ""),
             }
             if q.kind == Question.Kind.SINGLE:
-                result[q.code] = AnswerInput(choice=value or None, **extras)
+                result[q.code] = AnswerValue(choice=value or None, **extras)
             elif q.kind == Question.Kind.MULTIPLE:
-                result[q.code] = AnswerInput(choices=tuple(value or ()), **extras)
+                result[q.code] = AnswerValue(choices=tuple(value or ()), **extras)
             elif q.kind == Question.Kind.SCALE:
-                result[q.code] = AnswerInput(score=value, **extras)
+                result[q.code] = AnswerValue(score=value, **extras)
             else:
-                result[q.code] = AnswerInput(text=value or "", **extras)
+                result[q.code] = AnswerValue(text=value or "", **extras)
         return result
 
 
-def initial_from_answers(questions: list[Question], saved: dict[str, SavedAnswer]) -> dict:
+def initial_from_answers(questions: list[Question], saved: dict[str, AnswerValue]) -> dict:
     initial = {}
     for q in questions:
         answer = saved.get(q.code)

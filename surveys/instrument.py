@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .skip_logic import Condition
+
 KINDS = ("single", "multiple", "scale", "text")
 STATUSES = ("draft", "open", "closed")
 CODE_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?$")
@@ -36,13 +38,6 @@ class ChoiceSpec:
 
 
 @dataclass(frozen=True)
-class ConditionSpec:
-    question: str
-    operator: str  # "is" or "is_not"
-    choice: str
-
-
-@dataclass(frozen=True)
 class ScaleSpec:
     min: int
     max: int
@@ -60,7 +55,7 @@ class QuestionSpec:
     has_comment: bool
     choices: tuple[ChoiceSpec, ...] = ()
     scale: ScaleSpec | None = None
-    condition: ConditionSpec | None = None
+    condition: Condition | None = None
 
     def structure(self) -> tuple:
         """What answers depend on: changing it once responses exist would corrupt them."""
@@ -297,7 +292,7 @@ class _Parser:
             self.text(raw, "max_label", required=False, code=code),
         )
 
-    def condition(self, node, code: str) -> ConditionSpec | None:
+    def condition(self, node, code: str) -> Condition | None:
         raw = node.get("show_if")
         if raw is None:
             return None
@@ -318,4 +313,4 @@ class _Parser:
         choice = self.string(raw, operators[0], code=code)
         if choice not in {c.code for c in target.choices}:
             self.fail(raw, f"{target_code} has no choice '{choice}'", code)
-        return ConditionSpec(target_code, operators[0], choice)
+        return Condition(target_code, operators[0], choice)

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from .models import Answer, Choice, Page, Question, Response, Survey
 from .skip_logic import Condition, Navigator, Rule
+from .values import AnswerValue
 
 
 def token_hash(token: str) -> str:
@@ -59,21 +60,7 @@ def survey_layout(survey: Survey) -> Layout:
     return Layout(survey=survey, pages=pages, questions=questions)
 
 
-@dataclass(frozen=True)
-class SavedAnswer:
-    choice: str | None = None
-    choices: tuple[str, ...] = ()
-    score: int | None = None
-    text: str = ""
-    other_text: str = ""
-    comment: str = ""
-
-    @property
-    def chosen(self) -> tuple[str, ...]:
-        return (self.choice,) if self.choice else self.choices
-
-
-def response_answers(response: Response) -> dict[str, SavedAnswer]:
+def response_answers(response: Response) -> dict[str, AnswerValue]:
     """The response's answers keyed by question code, in two queries."""
     answers = (
         Answer.objects.filter(response=response)
@@ -81,7 +68,7 @@ def response_answers(response: Response) -> dict[str, SavedAnswer]:
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position")))
     )
     return {
-        a.question.code: SavedAnswer(
+        a.question.code: AnswerValue(
             choice=a.choice.code if a.choice_id else None,
             choices=tuple(c.code for c in a.choices.all()),
             score=a.score,
@@ -93,7 +80,7 @@ def response_answers(response: Response) -> dict[str, SavedAnswer]:
     }
 
 
-def response_navigator(layout: Layout, response: Response, answers: dict[str, SavedAnswer]) -> Navigator:
+def response_navigator(layout: Layout, response: Response, answers: dict[str, AnswerValue]) -> Navigator:
     return Navigator(
         layout.rules,
         chosen={code: a.chosen for code, a in answers.items()},

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .instrument import ConditionSpec, InstrumentSpec, QuestionSpec
+from .instrument import InstrumentSpec, QuestionSpec
 from .models import Answer, Choice, Page, Question, Response, Survey
 from .selectors import Layout, response_answers, survey_layout, token_hash
-from .skip_logic import Navigator, visible_codes
+from .skip_logic import Condition, Navigator, visible_codes
+from .values import AnswerValue
 
 
 class InstrumentConflict(Exception):
@@ -41,7 +42,7 @@ def _question_structure(q: Question) -> tuple:
     condition = None
     if q.condition_choice_id:
         cc = q.condition_choice
-        condition = ConditionSpec(cc.question.code, q.condition_operator, cc.code)
+        condition = Condition(cc.question.code, q.condition_operator, cc.code)
     return (
         q.code,
         q.kind,
@@ -209,26 +210,6 @@ def response_start(*, survey: Survey, language: str) -> tuple[Response, str]:
 
 
 @dataclass(frozen=True)
-class AnswerInput:
-    """One question's answer as submitted: choice codes, a score or text."""
-
-    choice: str | None = None
-    choices: tuple[str, ...] = ()
-    score: int | None = None
-    text: str = ""
-    other_text: str = ""
-    comment: str = ""
-
-    @property
-    def chosen(self) -> tuple[str, ...]:
-        return (self.choice,) if self.choice else self.choices
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.choice or self.choices or self.score is not None or self.text.strip())
-
-
-@dataclass(frozen=True)
 class SaveResult:
     response: Response
     next_page: int | None  # None when the response is now complete
@@ -239,7 +220,7 @@ def page_save(
     *,
     response: Response,
     page_position: int,
-    values: dict[str, AnswerInput],
+    values: dict[str, AnswerValue],
     language: str,
     advance: bool = True,
     layout: Layout | None = None,
@@ -264,7 +245,7 @@ def page_save(
 
     chosen = {code: a.chosen for code, a in saved.items()}
     for question in on_page:
-        given = values.get(question.code, AnswerInput())
+        given = values.get(question.code, AnswerValue())
         chosen.pop(question.code, None)
         if given.chosen:
             chosen[question.code] = given.chosen
@@ -301,7 +282,7 @@ def page_save(
     return SaveResult(response=response, next_page=next_page)
 
 
-def _write_answers(response: Response, layout: Layout, values: dict[str, AnswerInput]) -> None:
+def _write_answers(response: Response, layout: Layout, values: dict[str, AnswerValue]) -> None:
     """Upsert the answers in a fixed number of queries, however many questions the page has."""
     if not values:
         return

@@ -5,7 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from surveys.instrument import parse_instrument
-from surveys.services import instrument_load
+from surveys.services import instrument_load, page_save, response_start
+from surveys.values import AnswerValue
 
 INSTRUMENT = Path(__file__).resolve().parent.parent / "instruments" / "cme-social-network-2022.yaml"
 
@@ -44,6 +45,14 @@ def instrument_source() -> str:
 def survey(db, instrument_source):
     """The study's survey, loaded from the repository's instrument file, open."""
     return instrument_load(spec=parse_instrument(instrument_source)).survey
+
+
+def partial_response(survey, q9: str = "rarely"):
+    """A response that has answered Q9 only (a participant who stopped early)."""
+    response, _ = response_start(survey=survey, language="fr")
+    values = {"Q9": AnswerValue(choice=q9)}
+    page_save(response=response, page_position=2, values=values, language="fr", advance=False)
+    return response
 
 
 class Respondent:

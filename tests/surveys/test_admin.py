@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from surveys.models import Response
-from surveys.services import AnswerInput, page_save, response_start
+from tests.conftest import partial_response
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +48,7 @@ def test_an_investigator_can_change_wording_in_the_admin(investigator, survey):
 
 
 def test_responses_are_read_only(investigator, survey):
-    response, _ = response_start(survey=survey, language="fr")
-    page_save(response=response, page_position=2, values={"Q9": AnswerInput(choice="rarely")},
-              language="fr", advance=False)
+    response = partial_response(survey, q9="rarely")
     url = reverse("admin:surveys_response_change", args=[response.pk])
     page = investigator.get(url).content.decode()
     assert "rarely" in page

@@ -5,7 +5,8 @@ from django.core.management import CommandError, call_command
 
 from surveys.instrument import parse_instrument
 from surveys.models import Choice, Page, Question, Survey
-from surveys.services import AnswerInput, InstrumentConflict, instrument_load, page_save, response_start
+from surveys.services import InstrumentConflict, instrument_load
+from tests.conftest import partial_response
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +43,7 @@ def test_it_updates_changed_wording_in_place(survey, instrument_source):
 
 
 def test_it_updates_wording_of_a_survey_that_has_responses(survey, instrument_source):
-    response, _ = response_start(survey=survey, language="fr")
-    page_save(
-        response=response,
-        page_position=2,
-        values={"Q9": AnswerInput(choice="never")},
-        language="fr",
-        advance=False,
-    )
+    partial_response(survey, q9="never")
     load(instrument_source.replace("Votre âge", "Quel est votre âge ?"))
     assert survey.questions.get(code="Q2").text_fr == "Quel est votre âge ?"
 
@@ -63,28 +57,14 @@ def test_it_rebuilds_the_structure_of_a_survey_without_answers(survey, instrumen
 
 
 def test_it_refuses_to_change_the_choices_of_a_survey_with_answers(survey, instrument_source):
-    response, _ = response_start(survey=survey, language="fr")
-    page_save(
-        response=response,
-        page_position=2,
-        values={"Q9": AnswerInput(choice="never")},
-        language="fr",
-        advance=False,
-    )
+    partial_response(survey, q9="never")
     with pytest.raises(InstrumentConflict, match="Publish a new version"):
         load(instrument_source.replace("code: ent,", "code: otorhinolaryngology,"))
     assert Choice.objects.filter(question__code="Q3", code="ent").exists()
 
 
 def test_it_refuses_to_change_a_kind_once_there_are_answers(survey, instrument_source):
-    response, _ = response_start(survey=survey, language="fr")
-    page_save(
-        response=response,
-        page_position=2,
-        values={"Q9": AnswerInput(choice="rarely")},
-        language="fr",
-        advance=False,
-    )
+    partial_response(survey, q9="rarely")
     changed = instrument_source.replace(
         "  - code: Q27\n        kind: text", "  - code: Q27\n        kind: scale"
     )

@@ -5,17 +5,17 @@ from django.test.utils import CaptureQueriesContext
 from surveys.models import Answer, Response
 from surveys.selectors import response_answers, survey_layout, survey_participation
 from surveys.services import (
-    AnswerInput,
     PageIncomplete,
     ResponseClosed,
     page_save,
     response_start,
 )
+from surveys.values import AnswerValue
 
 pytestmark = pytest.mark.django_db
 
 PAGE_1 = {
-    code: AnswerInput(choice=value)
+    code: AnswerValue(choice=value)
     for code, value in {
         "Q1": "male",
         "Q2": "41_50",
@@ -27,8 +27,8 @@ PAGE_1 = {
         "Q8": "lt_1y",
     }.items()
 }
-PAGE_2 = {"Q9": AnswerInput(choice="rarely"), "Q10": AnswerInput(choice="never")}
-PAGE_3 = {f"Q{n}": AnswerInput(score=7) for n in range(11, 19)}
+PAGE_2 = {"Q9": AnswerValue(choice="rarely"), "Q10": AnswerValue(choice="never")}
+PAGE_3 = {f"Q{n}": AnswerValue(score=7) for n in range(11, 19)}
 
 
 def save(response, position, values, advance=True):
@@ -55,20 +55,20 @@ def test_it_saves_a_page_and_says_where_to_go(response):
 
 def test_it_updates_answers_saved_before(response):
     save(response, 1, PAGE_1)
-    save(response, 1, {**PAGE_1, "Q3": AnswerInput(choice="other", other_text="Médecine du sport")})
+    save(response, 1, {**PAGE_1, "Q3": AnswerValue(choice="other", other_text="Médecine du sport")})
     answer = response_answers(response)["Q3"]
     assert (answer.choice, answer.other_text) == ("other", "Médecine du sport")
     assert Answer.objects.count() == 8
 
 
 def test_it_drops_other_text_when_other_is_not_chosen(response):
-    save(response, 1, {**PAGE_1, "Q3": AnswerInput(choice="cardiology", other_text="stale")})
+    save(response, 1, {**PAGE_1, "Q3": AnswerValue(choice="cardiology", other_text="stale")})
     assert response_answers(response)["Q3"].other_text == ""
 
 
 def test_it_refuses_to_move_on_without_required_answers(response):
     with pytest.raises(PageIncomplete) as error:
-        save(response, 2, {"Q9": AnswerInput(choice="rarely")})
+        save(response, 2, {"Q9": AnswerValue(choice="rarely")})
     assert error.value.codes == ["Q10"]
     assert not Answer.objects.exists()
 
@@ -77,40 +77,40 @@ def test_it_removes_answers_that_skip_logic_now_hides(response):
     save(response, 1, PAGE_1)
     save(response, 2, PAGE_2)
     save(response, 3, PAGE_3)
-    save(response, 2, {**PAGE_2, "Q9": AnswerInput(choice="never")})
+    save(response, 2, {**PAGE_2, "Q9": AnswerValue(choice="never")})
     assert sorted(response_answers(response), key=lambda c: int(c[1:])) == [f"Q{n}" for n in range(1, 11)]
 
 
 def test_it_replaces_the_choices_of_a_multiple_choice_answer(response):
-    values = {"Q19": AnswerInput(choice="no"), "Q22": AnswerInput(choices=("too_many_posts",))}
+    values = {"Q19": AnswerValue(choice="no"), "Q22": AnswerValue(choices=("too_many_posts",))}
     save(
         response,
         4,
-        {**values, "Q21": AnswerInput(choices=("speed_of_responses", "free_of_charge"))},
+        {**values, "Q21": AnswerValue(choices=("speed_of_responses", "free_of_charge"))},
         advance=False,
     )
-    save(response, 4, {**values, "Q21": AnswerInput(choices=("number_of_members",))}, advance=False)
+    save(response, 4, {**values, "Q21": AnswerValue(choices=("number_of_members",))}, advance=False)
     assert response_answers(response)["Q21"].choices == ("number_of_members",)
 
 
 def test_it_completes_the_response_on_the_last_page(response):
-    for position, values in ((1, PAGE_1), (2, {**PAGE_2, "Q9": AnswerInput(choice="never")})):
+    for position, values in ((1, PAGE_1), (2, {**PAGE_2, "Q9": AnswerValue(choice="never")})):
         save(response, position, values)
     save(
         response,
         4,
         {
-            "Q19": AnswerInput(choice="no"),
-            "Q21": AnswerInput(choices=("free_of_charge",)),
-            "Q22": AnswerInput(choices=("too_many_posts",)),
+            "Q19": AnswerValue(choice="no"),
+            "Q21": AnswerValue(choices=("free_of_charge",)),
+            "Q22": AnswerValue(choices=("too_many_posts",)),
         },
     )
     save(
         response,
         5,
         {
-            **{f"Q{n}": AnswerInput(score=10) for n in (23, 24, 25)},
-            "Q26": AnswerInput(choices=("do_not_use",)),
+            **{f"Q{n}": AnswerValue(score=10) for n in (23, 24, 25)},
+            "Q26": AnswerValue(choices=("do_not_use",)),
         },
     )
     result = save(response, 6, {})

@@ -82,3 +82,13 @@ def test_it_falls_back_to_french_when_the_english_text_is_missing():
 
 def test_a_survey_in_draft_is_not_yet_open():
     assert Survey(status=Survey.Status.DRAFT).availability() == "not_yet_open"
+
+
+def test_the_migrations_match_the_models():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()

@@ -37,6 +37,7 @@ class SurveyAdmin(admin.ModelAdmin):
         (_("French"), {"fields": ["title_fr", "introduction_fr", "consent_fr"]}),
         (_("English"), {"fields": ["title_en", "introduction_en", "consent_en"]}),
         (_("Study information"), {"fields": ["ethics_approval", "contact"]}),
+        (_("Analysis plan"), {"fields": ["analysis"], "classes": ["collapse"]}),
     ]
 
 

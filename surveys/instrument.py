@@ -88,6 +88,8 @@ class InstrumentSpec:
     opens_at: dt.datetime | None
     closes_at: dt.datetime | None
     pages: tuple[PageSpec, ...] = field(default=())
+    # Groupings and outcomes for the subgroup comparisons, as plain data (see README).
+    analysis: dict = field(default_factory=dict)
 
     @property
     def questions(self) -> list[QuestionSpec]:
@@ -203,6 +205,7 @@ class _Parser:
         pages = data.get("pages")
         if not isinstance(pages, list) or not pages:
             self.fail(data, "'pages' must be a non-empty list")
+        pages = tuple(self.page(page, data) for page in pages)
         spec = InstrumentSpec(
             slug=slug,
             version=version.strip(),
@@ -214,7 +217,8 @@ class _Parser:
             contact=self.string(data, "contact", required=False),
             opens_at=opens_at,
             closes_at=closes_at,
-            pages=tuple(self.page(page, data) for page in pages),
+            pages=pages,
+            analysis=self.analysis(data.get("analysis"), data),
         )
         return spec
 
@@ -314,3 +318,100 @@ class _Parser:
         if choice not in {c.code for c in target.choices}:
             self.fail(raw, f"{target_code} has no choice '{choice}'", code)
         return Condition(target_code, operators[0], choice)
+
+    # -- the analysis plan: groupings and outcomes of the subgroup comparisons ---------------
+
+    def label(self, node, key: str = "label") -> dict:
+        text = self.text(node, key)
+        return {"fr": text.fr, "en": text.en or text.fr}
+
+    def analysis(self, raw, parent) -> dict:
+        if raw is None:
+            return {}
+        raw = self.mapping(raw, "'analysis'", parent)
+        if set(raw) - {"groupings", "outcomes"}:
+            self.fail(raw, "'analysis' holds 'groupings' and 'outcomes' only")
+        codes: set[str] = set()
+        result = {"groupings": [], "outcomes": []}
+        for key, parse in (("groupings", self.grouping), ("outcomes", self.outcome)):
+            items = raw.get(key) or []
+            if not isinstance(items, list):
+                self.fail(raw, f"'{key}' must be a list")
+            for item in items:
+                item = self.mapping(item, f"an item of '{key}'", raw)
+                parsed = parse(item)
+                if parsed["code"] in codes:
+                    self.fail(item, f"analysis code '{parsed['code']}' is used twice")
+                codes.add(parsed["code"])
+                result[key].append(parsed)
+        return result
+
+    def _analysed_question(self, node, code: str, kinds: tuple[str, ...]) -> QuestionSpec:
+        question = self.seen.get(code)
+        if question is None:
+            self.fail(node, f"the analysis refers to '{code}', which is not a question")
+        if question.kind not in kinds:
+            self.fail(node, f"{code} is a {question.kind} question; expected {' or '.join(kinds)}")
+        return question
+
+    def grouping(self, node) -> dict:
+        code = self.string(node, "code")
+        question = self._analysed_question(node, self.string(node, "question"), ("single",))
+        groups = node.get("groups")
+        if not isinstance(groups, list) or len(groups) < 2:
+            self.fail(node, f"grouping '{code}' needs a list of at least two 'groups'")
+        known = set(question_choice_codes(question))
+        taken: set[str] = set()
+        parsed = []
+        for group in groups:
+            group = self.mapping(group, "a group", node)
+            choices = group.get("choices") or []
+            if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+                self.fail(group, "'choices' must be a list of choice codes (quote numbers)")
+            for choice in choices:
+                if choice not in known:
+                    self.fail(group, f"{question.code} has no choice '{choice}'")
+                if choice in taken:
+                    self.fail(group, f"choice '{choice}' is in two groups of '{code}'")
+                taken.add(choice)
+            otherwise = self.flag(group, "otherwise", False)
+            if not choices and not otherwise:
+                self.fail(group, "a group needs 'choices' or 'otherwise: true'")
+            parsed.append(
+                {
+                    "code": self.string(group, "code"),
+                    "label": self.label(group),
+                    "choices": choices,
+                    "otherwise": otherwise,
+                }
+            )
+        if sum(g["otherwise"] for g in parsed) > 1:
+            self.fail(node, f"only one group of '{code}' can take 'otherwise'")
+        return {"code": code, "label": self.label(node), "question": question.code, "groups": parsed}
+
+    def outcome(self, node) -> dict:
+        code = self.string(node, "code")
+        many = node.get("questions")
+        if many is not None and (not isinstance(many, list) or not many):
+            self.fail(node, "'questions' must be a non-empty list of question codes")
+        codes = many or [self.string(node, "question")]
+        positive = self.mapping(node.get("positive"), "'positive'", node) if node.get("positive") else None
+        if positive is None or len(positive) != 1 or set(positive) - {"choices", "not_choices", "min_score"}:
+            self.fail(node, "'positive' needs one of 'choices', 'not_choices' or 'min_score'")
+        ((kind, value),) = positive.items()
+        for question_code in codes:
+            if kind == "min_score":
+                question = self._analysed_question(node, question_code, ("scale",))
+                if not isinstance(value, int) or not question.scale.min < value <= question.scale.max:
+                    self.fail(node, f"min_score must be a score inside {question_code}'s scale")
+            else:
+                question = self._analysed_question(node, question_code, ("single",))
+                if not isinstance(value, list) or not set(value) <= set(question_choice_codes(question)):
+                    self.fail(node, f"'{kind}' must list choice codes of {question_code}")
+        result = {"code": code, "label": self.label(node), "positive": {kind: value}}
+        result["questions" if many else "question"] = codes if many else codes[0]
+        return result
+
+
+def question_choice_codes(question: QuestionSpec) -> list[str]:
+    return [c.code for c in question.choices]

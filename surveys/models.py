@@ -42,6 +42,8 @@ class Survey(models.Model):
     consent_en = models.TextField(_("consent (English)"), blank=True)
     ethics_approval = models.CharField(_("ethics approval"), max_length=300, blank=True)
     contact = models.CharField(_("contact"), max_length=300, blank=True)
+    # Groupings and outcomes of the subgroup comparisons, from the instrument file's `analysis`.
+    analysis = models.JSONField(_("analysis plan"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("survey")

@@ -125,6 +125,7 @@ def instrument_load(*, spec: InstrumentSpec) -> LoadResult:
         "consent_en": spec.consent.en,
         "ethics_approval": spec.ethics_approval,
         "contact": spec.contact,
+        "analysis": spec.analysis,
     }
     changed = 0
     if created:

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -31,7 +33,7 @@ def test_an_investigator_can_change_wording_in_the_admin(investigator, survey):
     url = reverse("admin:surveys_survey_change", args=[survey.pk])
     reply = investigator.get(url)
     form = reply.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None}
+    data = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in form.initial.items() if v is not None}
     data.update(title_en="New English title", opens_at_0="", opens_at_1="", closes_at_0="", closes_at_1="")
     for formset in reply.context["inline_admin_formsets"]:
         management = formset.formset.management_form

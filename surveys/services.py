@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 
@@ -203,10 +204,12 @@ def _load_pages(survey: Survey, spec: InstrumentSpec) -> int:
 # Responses
 
 
-def response_start(*, survey: Survey, language: str) -> tuple[Response, str]:
+def response_start(*, survey: Survey, language: str, now: dt.datetime | None = None) -> tuple[Response, str]:
     """A new anonymous response and the token its browser keeps (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
-    response = Response.objects.create(survey=survey, token_hash=token_hash(token), language=language[:2])
+    response = Response.objects.create(
+        survey=survey, token_hash=token_hash(token), language=language[:2], started_at=now or timezone.now()
+    )
     return response, token
 
 
@@ -225,6 +228,7 @@ def page_save(
     language: str,
     advance: bool = True,
     layout: Layout | None = None,
+    now: dt.datetime | None = None,
 ) -> SaveResult:
     """Save one page's answers in one transaction.
 
@@ -268,7 +272,7 @@ def page_save(
     stale_ids = [layout.by_code[code].id for code in stale]
     Answer.objects.filter(response=response, question_id__in=stale_ids).delete()
 
-    response.last_saved_at = timezone.now()
+    response.last_saved_at = now or timezone.now()
     response.language = language[:2]
     next_page = None
     if advance:

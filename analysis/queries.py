@@ -47,7 +47,9 @@ def question_infos(layout: Layout) -> dict[str, QuestionInfo]:
             code=q.code,
             kind=q.kind,
             text={"fr": q.text_fr, "en": q.text_en or q.text_fr},
-            choices=tuple((c.code, {"fr": c.label_fr, "en": c.label_en or c.label_fr}) for c in q.choices.all()),
+            choices=tuple(
+                (c.code, {"fr": c.label_fr, "en": c.label_en or c.label_fr}) for c in q.choices.all()
+            ),
             scale_min=q.scale_min,
             scale_max=q.scale_max,
         )
@@ -86,8 +88,8 @@ def participants_per_day(survey: Survey, filters: Filters) -> pd.Series:
     return pd.Series({row["day"]: row["n"] for row in rows}, dtype="int64")
 
 
-def value_counts(survey: Survey, layout: Layout, filters: Filters) -> pd.DataFrame:
-    """How many answered each question with each value, in two queries.
+def value_counts(survey: Survey, layout: Layout, filters: Filters, codes=None) -> pd.DataFrame:
+    """How many answered each question (or those of ``codes``) with each value, in two queries.
 
     Columns: ``question`` (code), ``value`` (choice code, or the score as digits; ``None`` for the
     row counting a multiple-choice or text question's respondents) and ``n``.
@@ -96,6 +98,8 @@ def value_counts(survey: Survey, layout: Layout, filters: Filters) -> pd.DataFra
     question_codes = {q.id: q.code for q in layout.questions}
     rows = []
     answers = _answers(survey, filters)
+    if codes is not None:
+        answers = answers.filter(question_id__in=[layout.by_code[c].id for c in codes])
     for row in answers.values("question_id", "choice_id", "score").annotate(n=Count("id")):
         value = choice_codes.get(row["choice_id"]) if row["choice_id"] else None
         if row["score"] is not None:
@@ -114,7 +118,9 @@ def texts(survey: Survey, filters: Filters, question_id: int, field: str, limit:
     return answers.count() if len(latest) == limit else len(latest), latest
 
 
-def pair_counts(survey: Survey, layout: Layout, filters: Filters, row_question: str, questions) -> pd.DataFrame:
+def pair_counts(
+    survey: Survey, layout: Layout, filters: Filters, row_question: str, questions
+) -> pd.DataFrame:
     """Counts of (answer to ``row_question``, answer to each of ``questions``) over the same
     responses, in one query: columns ``row_value``, ``question``, ``col_value``, ``n``."""
     choice_codes = {c.id: c.code for q in layout.questions for c in q.choices.all()}
@@ -154,9 +160,7 @@ def funnel_counts(survey: Survey, layout: Layout, filters: Filters) -> list[tupl
     page_visible = {page.position: _page_visible(layout, page) for page in layout.pages}
     aggregates = {}
     for position, visible in page_visible.items():
-        earlier = [
-            ~page_visible[q] | Q(furthest_page__gte=q) for q in page_visible if q < position
-        ]
+        earlier = [~page_visible[q] | Q(furthest_page__gte=q) for q in page_visible if q < position]
         aggregates[f"shown_{position}"] = Count("pk", filter=reduce(and_, earlier, visible))
         aggregates[f"answered_{position}"] = Count("pk", filter=visible & Q(furthest_page__gte=position))
     counts = _responses(survey, filters).aggregate(**aggregates)
@@ -177,6 +181,8 @@ def _question_visible(layout: Layout, code: str) -> Q:
     if controlling.kind == Question.Kind.MULTIPLE:
         chose = Answer.objects.filter(response=OuterRef("pk"), question_id=controlling.id, choices=choice.id)
     else:
-        chose = Answer.objects.filter(response=OuterRef("pk"), question_id=controlling.id, choice_id=choice.id)
+        chose = Answer.objects.filter(
+            response=OuterRef("pk"), question_id=controlling.id, choice_id=choice.id
+        )
     holds = Q(Exists(chose)) if question.condition_operator == "is" else Q(answered) & ~Q(Exists(chose))
     return _question_visible(layout, controlling.code) & holds

@@ -35,7 +35,9 @@ class Context:
 def overview(ctx: Context) -> tuple[participation.Participation, list[participation.FunnelStep]]:
     counts = queries.participation_counts(ctx.survey, ctx.filters)
     per_day = queries.participants_per_day(ctx.survey, ctx.filters)
-    summary = participation.participation(counts["started"], counts["participants"], counts["complete"], per_day)
+    summary = participation.participation(
+        counts["started"], counts["participants"], counts["complete"], per_day
+    )
     steps = participation.funnel(queries.funnel_counts(ctx.survey, ctx.layout, ctx.filters))
     return summary, steps
 
@@ -49,7 +51,7 @@ class QuestionResult:
 
 def question_results(ctx: Context, codes: list[str] | None = None) -> list[QuestionResult]:
     """Every question's distribution (or those of ``codes``), in questionnaire order."""
-    counts = queries.value_counts(ctx.survey, ctx.layout, ctx.filters)
+    counts = queries.value_counts(ctx.survey, ctx.layout, ctx.filters, codes)
     results = []
     for question in ctx.layout.questions:
         if codes is not None and question.code not in codes:
@@ -72,7 +74,9 @@ def question_results(ctx: Context, codes: list[str] | None = None) -> list[Quest
             summary = distributions.free_text(*queries.texts(ctx.survey, ctx.filters, question.id, "text"))
         comments = None
         if question.has_comment:
-            comments = distributions.free_text(*queries.texts(ctx.survey, ctx.filters, question.id, "comment"))
+            comments = distributions.free_text(
+                *queries.texts(ctx.survey, ctx.filters, question.id, "comment")
+            )
         results.append(QuestionResult(info, summary, comments))
     return results
 

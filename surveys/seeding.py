@@ -21,8 +21,15 @@ from .values import AnswerValue
 SINGLE = {
     "Q1": {"female": 0.83, "male": 0.16, "other": 0.01},
     "Q2": {"under_30": 0.12, "30_40": 0.638, "41_50": 0.16, "51_60": 0.06, "over_60": 0.022},
-    "Q4": {"independent": 0.596, "hospital": 0.169, "academic_hospital": 0.053, "resident": 0.051,
-           "mixed": 0.08, "salaried_other": 0.04, "other": 0.011},
+    "Q4": {
+        "independent": 0.596,
+        "hospital": 0.169,
+        "academic_hospital": 0.053,
+        "resident": 0.051,
+        "mixed": 0.08,
+        "salaried_other": 0.04,
+        "other": 0.011,
+    },
     "Q5": {"urban": 0.585, "semi_rural": 0.303, "rural": 0.112},
     "Q6": {"yes": 0.289, "no": 0.711},
     "Q7": {"several_daily": 0.70, "daily": 0.207, "several_weekly": 0.06, "weekly": 0.02, "less": 0.013},
@@ -32,19 +39,56 @@ SINGLE = {
 }
 GP_SHARE = 0.651
 SOUGHT_SPLIT = {"frequently": 0.051, "occasionally": 0.394, "rarely": 0.555}  # among those who sought
-SCORE_8_PLUS = {"Q11": 0.747, "Q12": 0.70, "Q13": 0.817, "Q14": 0.55, "Q15": 0.60, "Q16": 0.68,
-                "Q17": 0.857, "Q18": 0.72, "Q23": 0.748, "Q24": 0.547, "Q25": 0.66}
+SCORE_8_PLUS = {
+    "Q11": 0.747,
+    "Q12": 0.70,
+    "Q13": 0.817,
+    "Q14": 0.55,
+    "Q15": 0.60,
+    "Q16": 0.68,
+    "Q17": 0.857,
+    "Q18": 0.72,
+    "Q23": 0.748,
+    "Q24": 0.547,
+    "Q25": 0.66,
+}
 MULTIPLE = {
-    "Q20": {"free_teleexpertise": 0.35, "paid_teleexpertise": 0.25, "other_social_groups": 0.40,
-            "messaging_groups": 0.45, "hospital_hotline": 0.30, "other": 0.05},
-    "Q21": {"speed_of_responses": 0.875, "available_anytime": 0.82, "diversity_of_specialties": 0.70,
-            "number_of_members": 0.45, "free_of_charge": 0.60, "friendly_atmosphere": 0.55,
-            "shared_documents": 0.65, "other": 0.03},
-    "Q22": {"contradictory_responses": 0.512, "no_legal_framework": 0.35, "confidentiality_risk": 0.30,
-            "unverified_information": 0.40, "too_many_posts": 0.25, "judgemental_comments": 0.20,
-            "other": 0.04},
-    "Q26": {"read_on_group": 0.80, "save_for_later": 0.60, "use_in_consultation": 0.45,
-            "share_with_colleagues": 0.30, "share_with_patients": 0.20, "do_not_use": 0.03, "other": 0.02},
+    "Q20": {
+        "free_teleexpertise": 0.35,
+        "paid_teleexpertise": 0.25,
+        "other_social_groups": 0.40,
+        "messaging_groups": 0.45,
+        "hospital_hotline": 0.30,
+        "other": 0.05,
+    },
+    "Q21": {
+        "speed_of_responses": 0.875,
+        "available_anytime": 0.82,
+        "diversity_of_specialties": 0.70,
+        "number_of_members": 0.45,
+        "free_of_charge": 0.60,
+        "friendly_atmosphere": 0.55,
+        "shared_documents": 0.65,
+        "other": 0.03,
+    },
+    "Q22": {
+        "contradictory_responses": 0.512,
+        "no_legal_framework": 0.35,
+        "confidentiality_risk": 0.30,
+        "unverified_information": 0.40,
+        "too_many_posts": 0.25,
+        "judgemental_comments": 0.20,
+        "other": 0.04,
+    },
+    "Q26": {
+        "read_on_group": 0.80,
+        "save_for_later": 0.60,
+        "use_in_consultation": 0.45,
+        "share_with_colleagues": 0.30,
+        "share_with_patients": 0.20,
+        "do_not_use": 0.03,
+        "other": 0.02,
+    },
 }
 OTHER_TEXTS = ["Médecine du travail", "Gériatrie", "Médecine du sport", "Addictologie", "Soins palliatifs"]
 COMMENTS = [
@@ -61,7 +105,9 @@ class Sampler:
     def __init__(self, survey: Survey, seed: int) -> None:
         self.rng = np.random.default_rng(seed)
         self.layout = survey_layout(survey)
-        self.specialties = [c.code for c in self.layout.by_code["Q3"].choices.all() if c.code != "general_practice"]
+        self.specialties = [
+            c.code for c in self.layout.by_code["Q3"].choices.all() if c.code != "general_practice"
+        ]
 
     def pick(self, shares: dict[str, float]) -> str:
         codes = list(shares)
@@ -87,7 +133,9 @@ class Sampler:
             a[code] = AnswerValue(choice=self.pick(shares))
         gp = self.rng.random() < GP_SHARE
         q3 = "general_practice" if gp else str(self.rng.choice(self.specialties))
-        a["Q3"] = AnswerValue(choice=q3, other_text=str(self.rng.choice(OTHER_TEXTS)) if q3 == "other" else "")
+        a["Q3"] = AnswerValue(
+            choice=q3, other_text=str(self.rng.choice(OTHER_TEXTS)) if q3 == "other" else ""
+        )
         if a["Q4"].choice == "other":
             a["Q4"] = AnswerValue(choice="other", other_text="Médecin remplaçant")
         sought = (0.70 if gp else 0.523) + (0.04 if a["Q6"].choice == "yes" else -0.02)
@@ -125,10 +173,18 @@ def seed_responses(
         stop = int(sampler.pick(STOP_AFTER)) if sampler.rng.random() < PARTIAL_SHARE else None
         position = pages[0]
         while position is not None:
-            on_page = {q.code: answers[q.code] for q in layout.questions_on(layout.page(position)) if q.code in answers}
+            on_page = {
+                q.code: answers[q.code]
+                for q in layout.questions_on(layout.page(position))
+                if q.code in answers
+            }
             result = page_save(
-                response=response, page_position=position, values=on_page, language=language,
-                layout=layout, now=moment + dt.timedelta(minutes=2 * position),
+                response=response,
+                page_position=position,
+                values=on_page,
+                language=language,
+                layout=layout,
+                now=moment + dt.timedelta(minutes=2 * position),
             )
             if stop is not None and position >= stop:
                 break
@@ -138,6 +194,3 @@ def seed_responses(
         if progress and (i + 1) % 1000 == 0:
             progress(i + 1)
     return complete
-
-
-

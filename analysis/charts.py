@@ -1,0 +1,132 @@
+"""Charts for the dashboard and for papers, drawn with matplotlib (pure: data in, bytes out).
+
+SVG keeps its text as text (editable in a paper's figure editor); PNG is 200 dpi.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: draw to files only
+from matplotlib.figure import Figure  # noqa: E402
+
+matplotlib.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 10,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+    }
+)
+
+INK = "#1d2733"
+BLUE = "#1f5f8b"
+BIN_COLOURS = ("#c8553d", "#f2c14e", "#1f5f8b")  # 0-4, 5-7, 8-10
+WIDTH = 7.0  # inches: a page-wide figure in a journal
+
+
+def _wrap(text: str, width: int = 42) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _figure(rows: int) -> tuple[Figure, object]:
+    fig = Figure(figsize=(WIDTH, 0.9 + 0.38 * max(rows, 2)), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def number(value: float, decimal: str) -> str:
+    return f"{value:.1f}".replace(".", decimal)
+
+
+def bar_chart(
+    title: str,
+    labels: list[str],
+    percents: list[float],
+    counts: list[int],
+    axis_label: str,
+    decimal: str = ".",
+) -> Figure:
+    """Horizontal bars of percentages, the count at the end of each bar, first label on top."""
+    fig, ax = _figure(len(labels))
+    positions = range(len(labels))[::-1]
+    ax.barh(list(positions), percents, color=BLUE, height=0.65)
+    ax.set_yticks(list(positions), [_wrap(label) for label in labels])
+    for y, pct, n in zip(positions, percents, counts, strict=True):
+        ax.text(pct + 0.8, y, f"{number(pct, decimal)} % ({n})", va="center", fontsize=8, color=INK)
+    ax.set_xlim(0, max([*percents, 1]) * 1.25)
+    ax.set_xlabel(axis_label)
+    ax.set_title(_wrap(title, 90))
+    return fig
+
+
+def stacked_bins(
+    title: str, items: list[tuple[str, list[float]]], bin_labels: list[str], axis_label: str
+) -> Figure:
+    """The paper's Figs. 2 and 5: one bar per statement, split into 0-4 / 5-7 / 8-10."""
+    fig, ax = _figure(len(items))
+    positions = list(range(len(items)))[::-1]
+    left = [0.0] * len(items)
+    for index, (label, colour) in enumerate(zip(bin_labels, BIN_COLOURS, strict=True)):
+        widths = [shares[index] for _, shares in items]
+        ax.barh(positions, widths, left=left, color=colour, height=0.65, label=label)
+        for y, x, w in zip(positions, left, widths, strict=True):
+            if w >= 6:
+                ax.text(
+                    x + w / 2,
+                    y,
+                    f"{w:.0f} %",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if index != 1 else INK,
+                )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.set_yticks(positions, [_wrap(label, 48) for label, _ in items])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(axis_label)
+    ax.legend(ncols=3, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False)
+    ax.set_title(_wrap(title, 90), pad=22)
+    return fig
+
+
+def per_day(title: str, days: list, counts: list[int], axis_label: str) -> Figure:
+    fig = Figure(figsize=(WIDTH, 2.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.bar(days, counts, color=BLUE, width=0.8)
+    ax.set_ylabel(axis_label)
+    ax.set_title(title)
+    fig.autofmt_xdate()
+    return fig
+
+
+def funnel(
+    title: str, labels: list[str], shown: list[int], answered: list[int], legend: tuple[str, str]
+) -> Figure:
+    fig, ax = _figure(len(labels))
+    positions = list(range(len(labels)))[::-1]
+    ax.barh(positions, shown, color="#c9d8e4", height=0.7, label=legend[0])
+    ax.barh(positions, answered, color=BLUE, height=0.45, label=legend[1])
+    ax.set_yticks(positions, [_wrap(label, 40) for label in labels])
+    ax.legend(ncols=2, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False)
+    ax.set_title(title, pad=22)
+    return fig
+
+
+def render(fig: Figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=200 if fmt == "png" else None, metadata=_metadata(fmt))
+    return buffer.getvalue()
+
+
+def _metadata(fmt: str) -> dict:
+    # No creation date: the same data give byte-identical files.
+    if fmt == "svg":
+        return {"Date": None}
+    return {"Software": None}

@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .queries import Filters
+from .variables import pick
+
+
+class FilterForm(forms.Form):
+    complete_only = forms.BooleanField(label=_("Complete responses only"), required=False)
+    start = forms.DateField(
+        label=_("Started from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    safe = forms.BooleanField(label=_("Publication-safe (counts under 5 shown as <5)"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("The end date must not come before the start date."))
+        return cleaned
+
+    def filters(self) -> Filters:
+        """The filters asked for, or none where the form is invalid (its errors are shown)."""
+        if not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+        return Filters(complete_only=data["complete_only"], start=data["start"], end=data["end"])
+
+    @property
+    def safe_mode(self) -> bool:
+        return self.is_valid() and self.cleaned_data["safe"]
+
+
+class CrosstabForm(forms.Form):
+    rows = forms.ChoiceField(
+        label=_("Rows"), widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
+    cols = forms.ChoiceField(
+        label=_("Columns"), widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
+
+    def __init__(self, *args, variables, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(v.code, pick(v.label, language)) for v in variables]
+        self.fields["rows"].choices = choices
+        self.fields["cols"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("rows") and cleaned.get("rows") == cleaned.get("cols"):
+            raise forms.ValidationError(_("Choose two different variables."))
+        return cleaned

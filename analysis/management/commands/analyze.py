@@ -1,0 +1,53 @@
+import datetime as dt
+import json as jsonlib
+
+from django.core.management.base import BaseCommand, CommandError
+
+from analysis import report, serialize
+from analysis.queries import Filters
+from surveys.models import Survey
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+class Command(BaseCommand):
+    help = "Print a survey's results (participation, every question, the subgroup table)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--complete-only", action="store_true", help="complete responses only")
+        parser.add_argument("--start", type=_date, help="responses started on or after (YYYY-MM-DD)")
+        parser.add_argument("--end", type=_date, help="responses started on or before (YYYY-MM-DD)")
+        parser.add_argument("--json", action="store_true", help="print JSON (shape in the README)")
+
+    def handle(self, *args, slug, complete_only, start, end, **options):
+        survey = Survey.objects.filter(slug=slug).first()
+        if survey is None:
+            raise CommandError(f"No survey '{slug}'.")
+        ctx = report.Context.load(survey, Filters(complete_only=complete_only, start=start, end=end))
+        data = serialize.full_report(ctx)
+        if options["json"]:
+            self.stdout.write(_dumps(data))
+            return
+        rate = "n/a" if data["completion_rate"] is None else f"{data['completion_rate']:.1f} %"
+        self.stdout.write(f"{data['participants']} participants, {data['complete']} complete ({rate})")
+        for code, q in data["questions"].items():
+            if q["kind"] == "scale":
+                self.stdout.write(f"{code} (n={q['n']}): mean {q['mean']}, >= 8: {q['share_8_plus']} %")
+            else:
+                self.stdout.write(f"{code} (n={q['n']}, {q['kind']})")
+        for row in data["subgroups"]:
+            tests = ", ".join(
+                f"{g}: p={c['p_value']:.3g}" if c["p_value"] is not None else f"{g}: n/a"
+                for g, c in row["groupings"].items()
+            )
+            self.stdout.write(f"{row['outcome']}: {tests}")
+
+
+def _dumps(data) -> str:
+    return jsonlib.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)

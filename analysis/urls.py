@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analysis"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:slug>/", views.overview, name="overview"),
+    path("<slug:slug>/results/", views.results, name="results"),
+    path("<slug:slug>/subgroups/", views.subgroups, name="subgroups"),
+    path("<slug:slug>/charts/<slug:name>.<str:fmt>", views.chart, name="chart"),
+]

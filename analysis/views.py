@@ -1,0 +1,116 @@
+"""The investigators' dashboard: staff only, thin views over ``report`` and ``figures``."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from surveys.models import Survey
+from surveys.selectors import survey_participation
+
+from . import charts, figures, report
+from .forms import CrosstabForm, FilterForm
+
+FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def staff_required(view):
+    """Anonymous visitors go to the login page; signed-in non-staff get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _context(request, slug):
+    survey = get_object_or_404(Survey, slug=slug)
+    form = FilterForm(request.GET or None)
+    ctx = report.Context.load(survey, form.filters())
+    page = {"survey": survey, "filter_form": form, "safe": form.safe_mode, "query": request.GET.urlencode()}
+    return ctx, page
+
+
+@require_GET
+@staff_required
+def index(request):
+    surveys = [(s, survey_participation(s)) for s in Survey.objects.order_by("slug")]
+    return render(request, "analysis/index.html", {"surveys": surveys})
+
+
+@require_GET
+@staff_required
+def overview(request, slug):
+    ctx, page = _context(request, slug)
+    summary, steps = report.overview(ctx)
+    titles = {p.position: p.title for p in ctx.layout.pages}
+    page.update(summary=summary, steps=[(s, titles[s.page]) for s in steps], tab="overview")
+    return render(request, "analysis/overview.html", page)
+
+
+@require_GET
+@staff_required
+def results(request, slug):
+    ctx, page = _context(request, slug)
+    # A chart beside each choice question, and one before each group of 0-10 statements.
+    group_charts = {
+        codes[0]: f"scales-page-{position}" for position, codes in figures.scale_groups(ctx).items()
+    }
+    results = []
+    for result in report.question_results(ctx):
+        code = result.info.code
+        chart = f"question-{code}" if result.info.kind in ("single", "multiple") else group_charts.get(code)
+        results.append((result, chart))
+    page.update(results=results, language=get_language(), tab="results")
+    return render(request, "analysis/results.html", page)
+
+
+@require_GET
+@staff_required
+def subgroups(request, slug):
+    ctx, page = _context(request, slug)
+    language = get_language()
+    variables = report.crosstab_variables(ctx)
+    form = CrosstabForm(
+        request.GET if "rows" in request.GET else None, variables=variables, language=language
+    )
+    table = None
+    if form.is_valid():
+        table = report.crosstab(ctx, form.cleaned_data["rows"], form.cleaned_data["cols"])
+    page.update(
+        groupings=ctx.plan.groupings,
+        rows=report.subgroup_table(ctx),
+        crosstab_form=form,
+        crosstab=table,
+        language=language,
+        tab="subgroups",
+    )
+    return render(request, "analysis/subgroups.html", page)
+
+
+@require_GET
+@staff_required
+def chart(request, slug, name, fmt):
+    if fmt not in FORMATS:
+        raise Http404("unknown format")
+    language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "en") else get_language()
+    ctx, _page = _context(request, slug)
+    with translation.override(language):
+        figure = figures.build(ctx, name, language)
+        if figure is None:
+            raise Http404("no such chart")
+        content = charts.render(figure, fmt)
+    reply = HttpResponse(content, content_type=FORMATS[fmt])
+    if request.GET.get("download"):
+        filename = f"{slug}-{name}-{language}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+        reply["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return reply

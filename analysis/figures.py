@@ -74,7 +74,7 @@ def build(ctx: report.Context, name: str, language: str):
             for r in results
         ]
         page = ctx.layout.page(_int(name.removeprefix("scales-page-")))
-        return charts.stacked_bins(page.title, items, ["0-4", "5-7", "8-10"], _("% of respondents"))
+        return charts.stacked_bins(page.title, items, ["0-4", "5-7", "8-10"], _("percentage of respondents"))
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .chi2 import ChiSquared, chi_squared
@@ -35,12 +36,12 @@ class Crosstab:
         return int(self.counts.to_numpy().sum())
 
     def row_percent(self) -> pd.DataFrame:
-        totals = self.counts.sum(axis=1).replace(0, pd.NA)
-        return self.counts.div(totals, axis=0).mul(100).astype(float)
+        totals = self.counts.sum(axis=1).replace(0, np.nan)  # an empty row has no percentages
+        return self.counts.div(totals, axis=0).mul(100)
 
     def col_percent(self) -> pd.DataFrame:
-        totals = self.counts.sum(axis=0).replace(0, pd.NA)
-        return self.counts.div(totals, axis=1).mul(100).astype(float)
+        totals = self.counts.sum(axis=0).replace(0, np.nan)
+        return self.counts.div(totals, axis=1).mul(100)
 
 
 def crosstab(pairs: pd.DataFrame, rows: Variable, cols: Variable) -> Crosstab:

@@ -11,7 +11,7 @@ register = template.Library()
 @register.filter
 def pct(value, digits: int = 1) -> str:
     """A percentage with the locale's decimal separator (68,2 % in French)."""
-    if value is None:
+    if value is None or value != value:  # None or NaN: no percentage of nothing
         return "–"
     return f"{floatformat(value, digits)} %"
 

@@ -1,0 +1,51 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def analyze(*args) -> dict:
+    out = StringIO()
+    call_command("analyze", "cme-social-network-2022", "--json", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_it_prints_participation(dataset):
+    data = analyze()
+    assert (data["participants"], data["complete"], data["completion_rate"]) == (5, 3, 60.0)
+    assert [s["shown"] for s in data["funnel"]] == [6, 5, 3, 4, 3, 3]
+
+
+def test_it_keys_questions_by_code(dataset):
+    questions = analyze()["questions"]
+    assert list(questions) == [f"Q{n}" for n in range(1, 28)]
+    assert questions["Q9"]["choices"]["never"] == {"count": 2, "percent": 40.0}
+    assert questions["Q11"]["bins"]["8-10"] == {"count": 1, "percent": 50.0}
+    assert questions["Q27"]["texts"] == ["Merci", "Merci", "Merci"]
+
+
+def test_it_prints_the_subgroup_table(dataset):
+    sought = analyze()["subgroups"][0]
+    assert sought["outcome"] == "sought_opinion"
+    specialty = sought["groupings"]["specialty"]
+    assert specialty["groups"]["general_practice"] == {"n": 3, "positive": 2, "percent": 66.6667}
+    assert specialty["yates"] and specialty["low_expected"]
+
+
+def test_it_filters_complete_responses(dataset):
+    data = analyze("--complete-only")
+    assert data["participants"] == 3 and data["filters"]["complete_only"] is True
+
+
+def test_it_prints_a_readable_summary_without_json(dataset):
+    out = StringIO()
+    call_command("analyze", "cme-social-network-2022", stdout=out)
+    assert out.getvalue().startswith("5 participants, 3 complete (60.0 %)")
+
+
+def test_it_refuses_an_unknown_survey(db):
+    with pytest.raises(CommandError, match="No survey 'nope'"):
+        call_command("analyze", "nope", "--json")

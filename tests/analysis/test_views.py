@@ -1,0 +1,136 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "cme-social-network-2022"
+PAGES = ["index", "overview", "results", "subgroups"]
+
+
+def url(view, **kwargs):
+    if view != "index":
+        kwargs.setdefault("slug", SLUG)
+    return reverse(f"analysis:{view}", kwargs=kwargs)
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("inv", password="pw", is_staff=True))
+    return client
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_anonymous_visitors_go_to_the_login_page(client, dataset, name):
+    reply = client.get(url(name))
+    assert reply.status_code == 302 and reply["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_signed_in_non_staff_get_403(client, django_user_model, dataset, name):
+    client.force_login(django_user_model.objects.create_user("physician", password="pw"))
+    assert client.get(url(name)).status_code == 403
+
+
+def test_non_staff_cannot_download_a_chart(client, django_user_model, dataset):
+    client.force_login(django_user_model.objects.create_user("physician", password="pw"))
+    assert client.get(url("chart", name="funnel", fmt="svg")).status_code == 403
+
+
+def test_respondents_see_no_link_to_the_dashboard(client, dataset):
+    page = client.get(reverse("surveys:start", kwargs={"slug": SLUG})).content.decode()
+    assert "/dashboard/" not in page and "/admin/" not in page
+
+
+def test_the_index_lists_surveys_with_their_participation(staff, dataset):
+    page = staff.get(url("index")).content.decode()
+    assert SLUG in page and "60,0 %" in page
+
+
+def test_the_overview_shows_participants_complete_and_the_funnel(staff, dataset):
+    page = staff.get(url("overview")).content.decode()
+    assert 'data-kpi="participants">5<' in page
+    assert 'data-kpi="complete">3<' in page
+    assert 'data-kpi="rate">60,0 %<' in page
+    assert "Les réponses obtenues sur le groupe" in page
+
+
+def test_the_results_show_every_question_in_order_with_tables(staff, dataset):
+    page = staff.get(url("results")).content.decode()
+    positions = [page.index(f'id="Q{n}"') for n in range(1, 28)]
+    assert positions == sorted(positions)
+    assert "Médecine générale" in page and "charts/question-Q3.svg" in page
+    assert "charts/scales-page-3.svg" in page and "charts/scales-page-5.svg" in page
+
+
+def test_the_subgroup_table_shows_shares_and_p_values(staff, dataset):
+    page = staff.get(url("subgroups")).content.decode()
+    assert "66,7 %" in page  # GPs who sought an opinion: 2 / 3
+    assert "2/3" in page
+    assert "Fisher" in page
+
+
+def test_publication_safe_mode_hides_small_counts(staff, dataset):
+    page = staff.get(url("subgroups"), {"safe": "on"}).content.decode()
+    assert "2/3" not in page and "&lt;5/&lt;5" in page
+
+
+def test_the_crosstab_tool_shows_the_table_and_the_test(staff, dataset):
+    page = staff.get(url("subgroups"), {"rows": "specialty", "cols": "Q6"}).content.decode()
+    assert "Spécialité × Exercez-vous dans une zone sous-dotée" in page
+    assert "χ² =" in page
+
+
+def test_the_crosstab_tool_refuses_the_same_variable_twice(staff, dataset):
+    reply = staff.get(url("subgroups"), {"rows": "Q6", "cols": "Q6"})
+    assert reply.status_code == 200 and "Choisissez deux variables différentes" in reply.content.decode()
+
+
+def test_the_complete_only_filter_changes_the_numbers(staff, dataset):
+    page = staff.get(url("overview"), {"complete_only": "on"}).content.decode()
+    assert 'data-kpi="participants">3<' in page
+
+
+def test_a_bad_date_range_is_explained_not_an_error(staff, dataset):
+    reply = staff.get(url("overview"), {"start": "2022-07-01", "end": "2022-06-01"})
+    assert reply.status_code == 200
+    assert "ne doit pas précéder" in reply.content.decode()
+    assert staff.get(url("overview"), {"start": "not-a-date"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["funnel", "participants-per-day", "question-Q3", "question-Q21", "scales-page-3"]
+)
+def test_every_chart_renders_as_svg(staff, dataset, name):
+    reply = staff.get(url("chart", name=name, fmt="svg"))
+    assert reply.status_code == 200 and reply["Content-Type"] == "image/svg+xml"
+    assert reply.content.startswith(b"<?xml")
+
+
+def test_a_chart_downloads_as_png_with_english_labels(staff, dataset):
+    reply = staff.get(url("chart", name="question-Q6", fmt="png"), {"lang": "en", "download": "1"})
+    assert reply["Content-Type"] == "image/png" and reply.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f'filename="{SLUG}-question-Q6-en-' in reply["Content-Disposition"]
+    svg = staff.get(url("chart", name="question-Q6", fmt="svg"), {"lang": "en"}).content.decode()
+    assert "underserved" in svg and "Yes" in svg
+    assert (
+        "sous-dotée"
+        in staff.get(url("chart", name="question-Q6", fmt="svg"), {"lang": "fr"}).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("question-Q99", "svg"),
+        ("question-Q27", "svg"),
+        ("funnel", "pdf"),
+        ("scales-page-1", "svg"),
+        ("scales-page-x", "png"),
+    ],
+)
+def test_an_unknown_chart_is_not_found(staff, dataset, name, fmt):
+    assert staff.get(url("chart", name=name, fmt=fmt)).status_code == 404
+
+
+def test_an_unknown_survey_is_not_found(staff, dataset):
+    assert staff.get(reverse("analysis:overview", kwargs={"slug": "nope"})).status_code == 404

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from surveys.skip_logic import Rule, visible_codes
+
 from .distributions import percent
 
 
@@ -32,6 +34,31 @@ class FunnelStep:
     answered: int  # submitted it
     dropped: int
     drop_rate: float | None
+
+
+def funnel_from_groups(rules: list[Rule], groups) -> list[tuple[int, int, int]]:
+    """(page, shown, answered) from responses grouped by (furthest page submitted, choices of
+    the questions conditions depend on, count).
+
+    Shown: skip logic shows the page, and every page before it that skip logic showed was
+    submitted. Answered: shown and submitted. Someone for whom Q11-Q18 were hidden is therefore
+    neither shown page 3 nor counted as stopping there.
+    """
+    pages = sorted({r.page for r in rules})
+    shown, answered = dict.fromkeys(pages, 0), dict.fromkeys(pages, 0)
+    for furthest, chosen, n in groups:
+        visible = visible_codes(rules, chosen)
+        reached = True
+        for page in pages:
+            if not any(r.page == page and r.code in visible for r in rules):
+                continue
+            if not reached:
+                break
+            shown[page] += n
+            if furthest >= page:
+                answered[page] += n
+            reached = furthest >= page
+    return [(page, shown[page], answered[page]) for page in pages]
 
 
 def funnel(pages: list[tuple[int, int, int]]) -> list[FunnelStep]:

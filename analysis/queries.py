@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import reduce
-from operator import and_, or_
 
 import pandas as pd
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from surveys.models import Answer, Question, Response, Survey
 from surveys.selectors import Layout
@@ -30,15 +30,42 @@ class Filters:
     start: dt.date | None = None  # responses started on or after this day
     end: dt.date | None = None  # ... and on or before this one
 
+    def _bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """[from, until) in the site's time zone: whole days, as the investigator reads them."""
+        zone = timezone.get_current_timezone()
+        since = dt.datetime.combine(self.start, dt.time.min, tzinfo=zone) if self.start else None
+        until = (
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+            if self.end
+            else None
+        )
+        return since, until
+
     def q(self, prefix: str = "") -> Q:
         condition = Q()
+        since, until = self._bounds()
         if self.complete_only:
             condition &= Q(**{f"{prefix}status": Response.Status.COMPLETE})
-        if self.start:
-            condition &= Q(**{f"{prefix}started_at__date__gte": self.start})
-        if self.end:
-            condition &= Q(**{f"{prefix}started_at__date__lte": self.end})
+        if since:
+            condition &= Q(**{f"{prefix}started_at__gte": since})
+        if until:
+            condition &= Q(**{f"{prefix}started_at__lt": until})
         return condition
+
+    def sql(self, alias: str) -> tuple[str, list]:
+        """The same conditions as SQL on the response table ``alias``, with their parameters."""
+        clauses, params = [], []
+        since, until = self._bounds()
+        if self.complete_only:
+            clauses.append(f"{alias}.status = %s")
+            params.append(Response.Status.COMPLETE.value)
+        if since:
+            clauses.append(f"{alias}.started_at >= %s")
+            params.append(since)
+        if until:
+            clauses.append(f"{alias}.started_at < %s")
+            params.append(until)
+        return "".join(f" AND {c}" for c in clauses), params
 
 
 def question_infos(layout: Layout) -> dict[str, QuestionInfo]:
@@ -61,31 +88,26 @@ def _responses(survey: Survey, filters: Filters):
     return Response.objects.filter(Q(survey=survey) & filters.q())
 
 
-def _answers(survey: Survey, filters: Filters):
-    return Answer.objects.filter(Q(response__survey=survey) & filters.q("response__"))
+def _answers(survey: Survey, filters: Filters, question_ids=None):
+    """Answers of the survey; joined to their responses only when a filter needs them."""
+    if question_ids is None:
+        question_ids = Question.objects.filter(survey=survey).values("id")
+    return Answer.objects.filter(Q(question_id__in=question_ids) & filters.q("response__"))
 
 
-def participation_counts(survey: Survey, filters: Filters) -> dict:
-    """started, participants (at least one answer) and complete, in one query."""
-    has_answer = Exists(Answer.objects.filter(response=OuterRef("pk")))
-    return _responses(survey, filters).aggregate(
-        started=Count("pk"),
-        participants=Count("pk", filter=has_answer),
-        complete=Count("pk", filter=has_answer & Q(status=Response.Status.COMPLETE)),
-    )
-
-
-def participants_per_day(survey: Survey, filters: Filters) -> pd.Series:
+def participants_per_day(survey: Survey, filters: Filters) -> pd.DataFrame:
+    """Participants (at least one answer) and complete responses by the day they started, in
+    one query: columns ``day``, ``participants``, ``complete``."""
     has_answer = Exists(Answer.objects.filter(response=OuterRef("pk")))
     rows = (
         _responses(survey, filters)
         .filter(has_answer)
         .annotate(day=TruncDate("started_at"))
         .values("day")
-        .annotate(n=Count("pk"))
+        .annotate(participants=Count("pk"), complete=Count("pk", filter=Q(status=Response.Status.COMPLETE)))
         .order_by("day")
     )
-    return pd.Series({row["day"]: row["n"] for row in rows}, dtype="int64")
+    return pd.DataFrame(list(rows), columns=["day", "participants", "complete"])
 
 
 def value_counts(survey: Survey, layout: Layout, filters: Filters, codes=None) -> pd.DataFrame:
@@ -97,9 +119,8 @@ def value_counts(survey: Survey, layout: Layout, filters: Filters, codes=None) -
     choice_codes = {c.id: c.code for q in layout.questions for c in q.choices.all()}
     question_codes = {q.id: q.code for q in layout.questions}
     rows = []
-    answers = _answers(survey, filters)
-    if codes is not None:
-        answers = answers.filter(question_id__in=[layout.by_code[c].id for c in codes])
+    wanted = layout.questions if codes is None else [layout.by_code[c] for c in codes]
+    answers = _answers(survey, filters, [q.id for q in wanted])
     for row in answers.values("question_id", "choice_id", "score").annotate(n=Count("id")):
         value = choice_codes.get(row["choice_id"]) if row["choice_id"] else None
         if row["score"] is not None:
@@ -113,76 +134,107 @@ def value_counts(survey: Survey, layout: Layout, filters: Filters, codes=None) -
 
 def texts(survey: Survey, filters: Filters, question_id: int, field: str, limit: int = TEXT_LIMIT):
     """(how many non-empty, the most recent ``limit``) of a text, other-text or comment field."""
-    answers = _answers(survey, filters).filter(question_id=question_id).exclude(**{field: ""})
-    latest = list(answers.order_by("-response__last_saved_at", "-id").values_list(field, flat=True)[:limit])
-    return answers.count() if len(latest) == limit else len(latest), latest
+    answers = _answers(survey, filters, [question_id]).exclude(**{field: ""})
+    latest = list(answers.order_by("-id").values_list(field, flat=True)[:limit])
+    return answers.count(), latest
 
 
-def pair_counts(
-    survey: Survey, layout: Layout, filters: Filters, row_question: str, questions
-) -> pd.DataFrame:
-    """Counts of (answer to ``row_question``, answer to each of ``questions``) over the same
-    responses, in one query: columns ``row_value``, ``question``, ``col_value``, ``n``."""
-    choice_codes = {c.id: c.code for q in layout.questions for c in q.choices.all()}
-    by_code = layout.by_code
-    row_choice = Answer.objects.filter(
-        response=OuterRef("response"), question_id=by_code[row_question].id
-    ).values("choice_id")[:1]
-    rows = (
-        _answers(survey, filters)
-        .filter(question_id__in=[by_code[c].id for c in questions])
-        .annotate(row_choice=row_choice)
-        .filter(row_choice__isnull=False)
-        .values("row_choice", "question_id", "choice_id", "score")
-        .annotate(n=Count("id"))
-    )
-    codes = {q.id: q.code for q in layout.questions}
-    data = [
-        (
-            choice_codes[row["row_choice"]],
-            codes[row["question_id"]],
-            choice_codes[row["choice_id"]] if row["choice_id"] else str(row["score"]),
-            row["n"],
-        )
-        for row in rows
-    ]
-    return pd.DataFrame(data, columns=["row_value", "question", "col_value", "n"])
+def pair_counts(survey: Survey, layout: Layout, filters: Filters, row_questions, questions) -> pd.DataFrame:
+    """Counts of (answer to a row question, answer to one of ``questions``) over the same
+    responses, for every row question at once, in one query (a self-join of the answers).
 
-
-def funnel_counts(survey: Survey, layout: Layout, filters: Filters) -> list[tuple[int, int, int]]:
-    """(page, shown, answered) for each page, in one query.
-
-    A respondent was shown page p if skip logic shows it to them and they submitted every page
-    before it that skip logic showed them; they answered it if they submitted it. Visibility is
-    the instrument's conditions written as SQL (EXISTS on the answers), so someone for whom
-    Q11-Q18 were hidden is neither shown nor counted as dropping out there.
+    Columns: ``row_question``, ``row_value``, ``question``, ``col_value``, ``n``.
     """
-    page_visible = {page.position: _page_visible(layout, page) for page in layout.pages}
-    aggregates = {}
-    for position, visible in page_visible.items():
-        earlier = [~page_visible[q] | Q(furthest_page__gte=q) for q in page_visible if q < position]
-        aggregates[f"shown_{position}"] = Count("pk", filter=reduce(and_, earlier, visible))
-        aggregates[f"answered_{position}"] = Count("pk", filter=visible & Q(furthest_page__gte=position))
-    counts = _responses(survey, filters).aggregate(**aggregates)
-    return [(p, counts[f"shown_{p}"], counts[f"answered_{p}"]) for p in page_visible]
+    by_code = layout.by_code
+    choice_codes = {c.id: c.code for q in layout.questions for c in q.choices.all()}
+    codes = {q.id: q.code for q in layout.questions}
+    row_ids = [by_code[c].id for c in row_questions]
+    col_ids = [by_code[c].id for c in questions]
+    where, params = filters.sql("r")
+    # The questions are the survey's: the responses are joined only when a filter needs them.
+    join = "JOIN surveys_response r ON r.id = o.response_id " if where else ""
+    sql = (
+        "SELECT g.question_id, g.choice_id, o.question_id, o.choice_id, o.score, COUNT(*) "
+        "FROM surveys_answer o "
+        "JOIN surveys_answer g ON g.response_id = o.response_id "
+        f"{join}"
+        f"WHERE o.question_id IN ({_marks(col_ids)}) AND g.question_id IN ({_marks(row_ids)}) "
+        f"AND g.choice_id IS NOT NULL{where} "
+        "GROUP BY g.question_id, g.choice_id, o.question_id, o.choice_id, o.score"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*col_ids, *row_ids, *params])
+        rows = cursor.fetchall()
+    data = [
+        (codes[g_q], choice_codes[g_c], codes[o_q], choice_codes[o_c] if o_c else str(score), n)
+        for g_q, g_c, o_q, o_c, score, n in rows
+    ]
+    return pd.DataFrame(data, columns=["row_question", "row_value", "question", "col_value", "n"])
 
 
-def _page_visible(layout: Layout, page) -> Q:
-    return reduce(or_, (_question_visible(layout, q.code) for q in layout.questions_on(page)))
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
-def _question_visible(layout: Layout, code: str) -> Q:
-    question = layout.by_code[code]
-    if not question.condition_choice_id:
-        return Q(pk__isnull=False)
-    choice = question.condition_choice
-    controlling = choice.question
-    answered = Exists(Answer.objects.filter(response=OuterRef("pk"), question_id=controlling.id))
-    if controlling.kind == Question.Kind.MULTIPLE:
-        chose = Answer.objects.filter(response=OuterRef("pk"), question_id=controlling.id, choices=choice.id)
-    else:
-        chose = Answer.objects.filter(
-            response=OuterRef("pk"), question_id=controlling.id, choice_id=choice.id
+def funnel_groups(survey: Survey, layout: Layout, filters: Filters) -> list[tuple[int, dict, int]]:
+    """Responses grouped by (furthest page submitted, answers to the questions that conditions
+    depend on), in one query: (furthest page, {question code: chosen codes}, count).
+
+    A handful of groups, whatever the number of responses; ``participation.funnel_from_groups``
+    then applies the skip logic to each group.
+    """
+    controlling = {}  # question code -> Question
+    for q in layout.questions:
+        if q.condition_choice_id:
+            controlling[q.condition_choice.question.code] = q.condition_choice.question
+    joins, columns, params = [], [], []
+    for index, (code, question) in enumerate(controlling.items()):
+        joins.append(
+            f"LEFT JOIN surveys_answer a{index} ON a{index}.response_id = r.id AND a{index}.question_id = %s"
         )
-    holds = Q(Exists(chose)) if question.condition_operator == "is" else Q(answered) & ~Q(Exists(chose))
-    return _question_visible(layout, controlling.code) & holds
+        params.append(question.id)
+        columns.append(f"a{index}.id IS NOT NULL")
+        if question.kind == Question.Kind.MULTIPLE:
+            for choice in _condition_choices(layout, question):
+                columns.append(
+                    f"EXISTS (SELECT 1 FROM surveys_answer_choices c WHERE c.answer_id = a{index}.id "
+                    f"AND c.choice_id = {int(choice.id)})"
+                )
+        else:
+            columns.append(f"a{index}.choice_id")
+    where, filter_params = filters.sql("r")
+    select = ", ".join(["r.furthest_page", *columns])
+    sql = (
+        f"SELECT {select}, COUNT(*) FROM surveys_response r {' '.join(joins)} "
+        f"WHERE r.survey_id = %s{where} GROUP BY {', '.join(str(i + 1) for i in range(1 + len(columns)))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, survey.id, *filter_params])
+        rows = cursor.fetchall()
+    choice_codes = {c.id: c.code for q in layout.questions for c in q.choices.all()}
+    groups = []
+    for row in rows:
+        furthest, values, n = row[0], list(row[1:-1]), row[-1]
+        chosen = {}
+        for code, question in controlling.items():
+            answered = values.pop(0)
+            if question.kind == Question.Kind.MULTIPLE:
+                picked = [c for c in _condition_choices(layout, question) if values.pop(0)]
+                if answered:
+                    chosen[code] = tuple(c.code for c in picked) or ("",)
+            else:
+                choice_id = values.pop(0)
+                if answered and choice_id:
+                    chosen[code] = (choice_codes[choice_id],)
+        groups.append((furthest, chosen, n))
+    return groups
+
+
+def _condition_choices(layout: Layout, question) -> list:
+    """The choices of ``question`` that conditions test, in a fixed order."""
+    choices = {
+        q.condition_choice.id: q.condition_choice
+        for q in layout.questions
+        if q.condition_choice_id and q.condition_choice.question_id == question.id
+    }
+    return [choices[key] for key in sorted(choices)]

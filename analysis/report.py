@@ -33,12 +33,15 @@ class Context:
 
 
 def overview(ctx: Context) -> tuple[participation.Participation, list[participation.FunnelStep]]:
-    counts = queries.participation_counts(ctx.survey, ctx.filters)
-    per_day = queries.participants_per_day(ctx.survey, ctx.filters)
+    days = queries.participants_per_day(ctx.survey, ctx.filters)
+    groups = queries.funnel_groups(ctx.survey, ctx.layout, ctx.filters)
     summary = participation.participation(
-        counts["started"], counts["participants"], counts["complete"], per_day
+        started=sum(n for _furthest, _chosen, n in groups),
+        participants=int(days["participants"].sum()),
+        complete=int(days["complete"].sum()),
+        per_day=days.set_index("day")["participants"],
     )
-    steps = participation.funnel(queries.funnel_counts(ctx.survey, ctx.layout, ctx.filters))
+    steps = participation.funnel(participation.funnel_from_groups(ctx.layout.rules, groups))
     return summary, steps
 
 
@@ -88,18 +91,23 @@ class SubgroupRow:
 
 
 def subgroup_table(ctx: Context) -> list[SubgroupRow]:
-    """The paper's Table 1: one query per grouping, whatever the number of outcomes."""
-    outcome_questions = sorted({o.question for o in ctx.plan.outcomes})
-    by_grouping = {}
-    for grouping in ctx.plan.groupings:
-        pairs = queries.pair_counts(ctx.survey, ctx.layout, ctx.filters, grouping.question, outcome_questions)
-        by_grouping[grouping.code] = pairs
+    """The paper's Table 1, from one query whatever the number of groupings and outcomes."""
+    if not ctx.plan.groupings or not ctx.plan.outcomes:
+        return []
+    pairs = queries.pair_counts(
+        ctx.survey,
+        ctx.layout,
+        ctx.filters,
+        sorted({g.question for g in ctx.plan.groupings}),
+        sorted({o.question for o in ctx.plan.outcomes}),
+    )
     rows = []
     for outcome in ctx.plan.outcomes:
         comparisons = []
         for grouping in ctx.plan.groupings:
-            pairs = by_grouping[grouping.code]
-            mine = pairs[pairs["question"] == outcome.question]
+            mine = pairs[
+                (pairs["row_question"] == grouping.question) & (pairs["question"] == outcome.question)
+            ]
             comparisons.append(subgroups.compare(mine, grouping, outcome))
         rows.append(SubgroupRow(outcome, comparisons))
     return rows
@@ -116,5 +124,5 @@ def crosstab(ctx: Context, row_code: str, col_code: str) -> subgroups.Crosstab |
     cols = ctx.plan.variable(col_code, ctx.questions)
     if rows is None or cols is None:
         return None
-    pairs = queries.pair_counts(ctx.survey, ctx.layout, ctx.filters, rows.question, [cols.question])
+    pairs = queries.pair_counts(ctx.survey, ctx.layout, ctx.filters, [rows.question], [cols.question])
     return subgroups.crosstab(pairs, rows, cols)

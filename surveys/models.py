@@ -302,6 +302,15 @@ class Answer(models.Model):
                 condition=Q(score__isnull=True) | Q(score__gte=SCALE_FLOOR, score__lte=SCALE_CEILING),
             ),
         ]
+        indexes = [
+            # The dashboard counts and lists the free texts of one question (most answers have
+            # none): partial indexes keep those reads small at any number of responses.
+            models.Index(fields=["question", "id"], condition=~Q(text=""), name="answer_text_idx"),
+            models.Index(
+                fields=["question", "id"], condition=~Q(other_text=""), name="answer_other_text_idx"
+            ),
+            models.Index(fields=["question", "id"], condition=~Q(comment=""), name="answer_comment_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.response_id}:{self.question_id}"

@@ -153,6 +153,7 @@ def pair_counts(survey: Survey, layout: Layout, filters: Filters, row_questions,
     where, params = filters.sql("r")
     # The questions are the survey's: the responses are joined only when a filter needs them.
     join = "JOIN surveys_response r ON r.id = o.response_id " if where else ""
+    # Only placeholders and clauses of our own are formatted in; values go as parameters.
     sql = (
         "SELECT g.question_id, g.choice_id, o.question_id, o.choice_id, o.score, COUNT(*) "
         "FROM surveys_answer o "
@@ -188,7 +189,7 @@ def funnel_groups(survey: Survey, layout: Layout, filters: Filters) -> list[tupl
         if q.condition_choice_id:
             controlling[q.condition_choice.question.code] = q.condition_choice.question
     joins, columns, params = [], [], []
-    for index, (code, question) in enumerate(controlling.items()):
+    for index, question in enumerate(controlling.values()):
         joins.append(
             f"LEFT JOIN surveys_answer a{index} ON a{index}.response_id = r.id AND a{index}.question_id = %s"
         )
@@ -196,7 +197,7 @@ def funnel_groups(survey: Survey, layout: Layout, filters: Filters) -> list[tupl
         columns.append(f"a{index}.id IS NOT NULL")
         if question.kind == Question.Kind.MULTIPLE:
             for choice in _condition_choices(layout, question):
-                columns.append(
+                columns.append(  # an integer id of our own
                     f"EXISTS (SELECT 1 FROM surveys_answer_choices c WHERE c.answer_id = a{index}.id "
                     f"AND c.choice_id = {int(choice.id)})"
                 )
@@ -204,9 +205,10 @@ def funnel_groups(survey: Survey, layout: Layout, filters: Filters) -> list[tupl
             columns.append(f"a{index}.choice_id")
     where, filter_params = filters.sql("r")
     select = ", ".join(["r.furthest_page", *columns])
+    group_by = ", ".join(str(i + 1) for i in range(1 + len(columns)))
     sql = (
         f"SELECT {select}, COUNT(*) FROM surveys_response r {' '.join(joins)} "
-        f"WHERE r.survey_id = %s{where} GROUP BY {', '.join(str(i + 1) for i in range(1 + len(columns)))}"
+        f"WHERE r.survey_id = %s{where} GROUP BY {group_by}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, survey.id, *filter_params])

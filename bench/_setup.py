@@ -93,7 +93,8 @@ def _copy_participants(survey_id: int, count: int) -> None:
             "FROM surveys_response r JOIN bench_map m ON m.old_id = r.id"
         )
         cur.execute(
-            "INSERT INTO surveys_answer (response_id, question_id, choice_id, score, text, other_text, comment) "
+            "INSERT INTO surveys_answer "
+            "(response_id, question_id, choice_id, score, text, other_text, comment) "
             "SELECT m.new_id, a.question_id, a.choice_id, a.score, a.text, a.other_text, a.comment "
             "FROM surveys_answer a JOIN bench_map m ON m.old_id = a.response_id"
         )

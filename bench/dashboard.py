@@ -54,18 +54,17 @@ def main() -> None:
     for n in [int(x) for x in args.sizes.split(",")]:
         survey = survey_with_participants(n)
         base = f"/dashboard/{survey.slug}/"
-        cases = {
-            "analyze (full report, JSON data)": lambda s=survey: serialize.full_report(
-                report.Context.load(s)
-            ),
-            "dashboard overview page": lambda: client.get(base),
-            "dashboard results page": lambda: client.get(base + "results/"),
-            "dashboard subgroups + crosstab page": lambda: client.get(
-                base + "subgroups/?rows=specialty&cols=Q5"
-            ),
-            "one chart (Q3, SVG)": lambda: client.get(base + "charts/question-Q3.svg"),
-            "scale chart (Q11-Q18, PNG)": lambda: client.get(base + "charts/scales-page-3.png"),
+        pages = {
+            "dashboard overview page": base,
+            "dashboard results page": base + "results/",
+            "dashboard subgroups + crosstab page": base + "subgroups/?rows=specialty&cols=Q5",
+            "one chart (Q3, SVG)": base + "charts/question-Q3.svg",
+            "scale chart (Q11-Q18, PNG)": base + "charts/scales-page-3.png",
         }
+        cases = {
+            "analyze (full report, JSON data)": lambda s=survey: serialize.full_report(report.Context.load(s))
+        }
+        cases.update({what: (lambda path=path: client.get(path)) for what, path in pages.items()})
         for what, fn in cases.items():
             seconds, queries = measure(fn)
             print(f"{n:>12} {what:<34} {seconds:>9.3f} {queries:>8}", flush=True)

@@ -50,3 +50,29 @@ class CrosstabForm(forms.Form):
         if cleaned.get("rows") and cleaned.get("rows") == cleaned.get("cols"):
             raise forms.ValidationError(_("Choose two different variables."))
         return cleaned
+
+
+class ExportForm(forms.Form):
+    complete_only = forms.BooleanField(label=_("Complete responses only"), required=False)
+    labels = forms.ChoiceField(
+        label=_("Answers as"),
+        required=False,
+        choices=[("", _("codes")), ("fr", _("French labels")), ("en", _("English labels"))],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        required=False,
+        choices=[
+            ("standard", _("standard CSV (UTF-8, comma)")),
+            ("excel-fr", _("Excel, French (semicolon)")),
+        ],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def options(self):
+        from .export import Options
+
+        return Options(
+            labels=self.cleaned_data["labels"] or None, excel_fr=self.cleaned_data["format"] == "excel-fr"
+        )

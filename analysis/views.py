@@ -4,17 +4,19 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from surveys.models import Survey
 from surveys.selectors import survey_participation
 
-from . import charts, figures, report
-from .forms import CrosstabForm, FilterForm
+from . import charts, downloads, figures, report
+from .forms import CrosstabForm, ExportForm, FilterForm
+from .queries import Filters
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -114,3 +116,51 @@ def chart(request, slug, name, fmt):
         filename = f"{slug}-{name}-{language}-{timezone.localdate():%Y-%m-%d}.{fmt}"
         reply["Content-Disposition"] = f'attachment; filename="{filename}"'
     return reply
+
+
+@require_GET
+@staff_required
+def export_page(request, slug):
+    """The codebook, and the download form."""
+    survey = get_object_or_404(Survey, slug=slug)
+    page = {
+        "survey": survey,
+        "filter_form": FilterForm(request.GET or None),
+        "query": request.GET.urlencode(),
+    }
+    page.update(
+        tab="export",
+        export_form=ExportForm(initial={"format": "standard"}),
+        header=downloads.export.CODEBOOK_HEADER,
+        codebook=downloads.codebook(survey),
+    )
+    return render(request, "analysis/export.html", page)
+
+
+def _download(request, slug, what):
+    survey = get_object_or_404(Survey, slug=slug)
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Unknown export options."))
+    options = form.options()
+    filters = Filters(complete_only=form.cleaned_data["complete_only"])
+    lines = (downloads.responses_csv if what == "responses" else downloads.codebook_csv)(
+        survey, options, filters
+    )
+    reply = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    reply["Content-Disposition"] = (
+        f'attachment; filename="{downloads.filename(survey, what, options, filters)}"'
+    )
+    return reply
+
+
+@require_GET
+@staff_required
+def export_responses(request, slug):
+    return _download(request, slug, "responses")
+
+
+@require_GET
+@staff_required
+def export_codebook(request, slug):
+    return _download(request, slug, "codebook")

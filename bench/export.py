@@ -1,0 +1,168 @@
+"""Benchmark: the wide CSV export at 10,000 and 100,000 participants, on PostgreSQL, next to
+PostgreSQL's own COPY (query) TO STDOUT of the same wide rows in the same run.
+
+    .venv/bin/python bench/export.py [--sizes 10000,100000]
+
+Each export runs in a fresh process, so that its peak memory (max RSS) is its own. Prints rows
+per second, time to the first byte and to the first participant's row, the peak memory and its
+growth over the process's memory before the export, and COPY's rows per second with the ratio.
+Aims: peak memory that does not grow with the number of responses, and at least a third of
+COPY's speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _setup import django_setup, survey_with_participants
+
+HERE = Path(__file__).resolve().parent
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(slug: str) -> None:
+    """Export one survey to /dev/null and print the figures as JSON."""
+    django_setup()
+    from analysis import downloads
+    from analysis.export import Options
+    from surveys.models import Survey
+
+    survey = Survey.objects.get(slug=slug)
+    before = rss_mib()
+    began = time.perf_counter()
+    first_byte = first_row = None
+    rows = size = 0
+    with open("/dev/null", "wb") as sink:
+        for line in downloads.responses_csv(survey, Options()):
+            now = time.perf_counter()
+            if first_byte is None:
+                first_byte = now - began
+            elif first_row is None:
+                first_row = now - began
+            rows += 1
+            size += len(line)
+            sink.write(line)
+    seconds = time.perf_counter() - began
+    print(
+        json.dumps(
+            {
+                "rows": rows - 1,
+                "seconds": seconds,
+                "first_byte": first_byte,
+                "first_row": first_row,
+                "bytes": size,
+                "rss_before": before,
+                "rss_peak": rss_mib(),
+            }
+        )
+    )
+
+
+def copy_sql(survey) -> str:
+    """The same wide rows as the export, pivoted in SQL, for COPY."""
+    from surveys.selectors import survey_layout
+
+    layout = survey_layout(survey)
+    columns = [
+        "r.id",
+        "r.status",
+        "r.language",
+        "(r.started_at AT TIME ZONE 'Europe/Paris')::date",
+        "(r.completed_at AT TIME ZONE 'Europe/Paris')::date",
+    ]
+    for q in layout.questions:
+        on = f"FILTER (WHERE a.question_id = {q.id})"
+        if q.kind == "multiple":
+            for c in q.choices.all():
+                columns.append(f"(bool_or(ac.choice_id = {c.id}) {on})::int")
+        elif q.kind == "single":
+            columns.append(f"max(ch.code) {on}")
+        elif q.kind == "scale":
+            columns.append(f"max(a.score) {on}")
+        else:
+            columns.append(f"max(a.text) {on}")
+        if any(c.is_other for c in q.choices.all()):
+            columns.append(f"max(a.other_text) {on}")
+        if q.has_comment:
+            columns.append(f"max(a.comment) {on}")
+    return (
+        f"SELECT {', '.join(columns)} FROM surveys_response r "
+        "JOIN surveys_answer a ON a.response_id = r.id "
+        "LEFT JOIN surveys_choice ch ON ch.id = a.choice_id "
+        "LEFT JOIN surveys_answer_choices ac ON ac.answer_id = a.id "
+        f"WHERE r.survey_id = {survey.id} GROUP BY r.id ORDER BY r.id"
+    )
+
+
+def copy(survey) -> dict:
+    from django.db import connection
+
+    class Sink:
+        size = 0
+
+        def write(self, data):
+            self.size += len(data)
+
+    sink = Sink()
+    sql = copy_sql(survey)
+    with connection.cursor() as cursor:
+        began = time.perf_counter()
+        cursor.cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)", sink)
+        seconds = time.perf_counter() - began
+    return {"seconds": seconds, "bytes": sink.size}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    url = django_setup()
+    from surveys.selectors import survey_participation
+
+    print(f"database: {url.rsplit('@', 1)[-1]}")
+    head = (
+        f"{'participants':>12} {'export s':>9} {'rows/s':>9} {'1st byte':>9} {'1st row':>8} "
+        f"{'MiB peak':>9} {'MiB +':>6} {'COPY s':>7} {'COPY rows/s':>12} {'ratio':>6}"
+    )
+    print(head)
+    print("-" * len(head))
+    for n in [int(x) for x in args.sizes.split(",")]:
+        survey = survey_with_participants(n)
+        participants = survey_participation(survey).participants
+        out = subprocess.run(
+            [sys.executable, str(HERE / "export.py"), "--child", survey.slug],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        ours = json.loads(out.stdout.strip().splitlines()[-1])
+        assert ours["rows"] == participants, (ours["rows"], participants)
+        theirs = copy(survey)
+        ours_rate, copy_rate = ours["rows"] / ours["seconds"], participants / theirs["seconds"]
+        first_byte_ms, first_row_ms = ours["first_byte"] * 1000, ours["first_row"] * 1000
+        growth = ours["rss_peak"] - ours["rss_before"]
+        print(
+            f"{participants:>12} {ours['seconds']:>9.2f} {ours_rate:>9.0f} {first_byte_ms:>7.1f}ms "
+            f"{first_row_ms:>6.0f}ms {ours['rss_peak']:>9.1f} {growth:>6.1f} "
+            f"{theirs['seconds']:>7.2f} {copy_rate:>12.0f} {ours_rate / copy_rate:>6.2f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

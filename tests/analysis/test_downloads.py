@@ -1,0 +1,146 @@
+"""The export of a survey built through the services: values, files, access."""
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from django.urls import reverse
+
+from analysis import downloads
+from analysis.export import Options
+from analysis.queries import Filters
+from tests.conftest import FULL_ANSWERS
+
+pytestmark = pytest.mark.django_db
+SLUG = "cme-social-network-2022"
+
+
+def export(survey, **options) -> bytes:
+    complete_only = options.pop("complete_only", False)
+    return b"".join(downloads.responses_csv(survey, Options(**options), Filters(complete_only=complete_only)))
+
+
+def rows(data: bytes, delimiter=",") -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
+def test_one_row_per_participant(dataset):
+    assert len(rows(export(dataset))) == 5  # F consented but answered nothing
+
+
+def test_a_complete_response_value_by_value(dataset):
+    a = next(r for r in rows(export(dataset)) if r["Q9"] == "rarely" and r["status"] == "complete")
+    assert (a["language"], a["started_on"], a["completed_on"]) == ("fr", "2022-06-01", "2022-06-01")
+    assert (a["Q3"], a["Q6"], a["Q11"], a["Q18"], a["Q23"]) == ("general_practice", "yes", "9", "9", "9")
+    assert (a["Q21__speed_of_responses"], a["Q21__free_of_charge"], a["Q21__available_anytime"]) == (
+        "1",
+        "1",
+        "0",
+    )
+    assert a["Q20__free_teleexpertise"] == ""  # hidden: Q19 = no
+    assert (a["Q27"], a["Q3__other_text"], a["Q9__comment"]) == ("Merci", "", "")
+
+
+def test_skipped_and_partial_responses_leave_cells_empty(dataset):
+    data = rows(export(dataset))
+    b = next(r for r in data if r["Q9"] == "never" and r["status"] == "complete")
+    assert b["Q11"] == "" and b["Q19"] == "no"
+    e = next(r for r in data if r["Q9"] == "rarely" and r["status"] == "in_progress")
+    assert (e["Q1"], e["Q11"], e["Q21__speed_of_responses"], e["completed_on"]) == ("female", "", "", "")
+
+
+def test_response_ids_are_uuids_and_times_are_not_exported(dataset):
+    data = export(dataset).decode()
+    first = rows(export(dataset))[0]
+    assert len(first["response_id"]) == 36 and first["response_id"].count("-") == 4
+    assert "10:00" not in data and "T10" not in data
+
+
+def test_it_round_trips_through_pandas(dataset):
+    frame = pd.read_csv(io.BytesIO(export(dataset)), dtype_backend="numpy_nullable")
+    assert frame.shape == (5, 64)
+    assert str(frame["Q11"].dtype) == "Int64" and sorted(frame["Q11"].dropna().tolist()) == [5, 9]
+    assert frame["Q21__speed_of_responses"].sum() == 3
+    assert set(frame["Q9"]) == {"rarely", "never", "frequently"}
+    assert frame["started_on"].str.match(r"\d{4}-\d{2}-\d{2}").all()
+
+
+def test_complete_only(dataset):
+    assert {r["status"] for r in rows(export(dataset, complete_only=True))} == {"complete"}
+
+
+def test_labels_in_english(dataset):
+    assert {r["Q9"] for r in rows(export(dataset, labels="en"))} == {"Rarely", "Never", "Frequently"}
+
+
+def test_the_french_excel_variant(dataset):
+    data = export(dataset, excel_fr=True)
+    assert data.startswith(b"\xef\xbb\xbfresponse_id;status;")
+    assert rows(data, ";")[0]["Q1"] == "female"
+
+
+def test_hostile_answers_cannot_run_as_formulas(survey, started):
+    started.submit(1, {**FULL_ANSWERS[1], "Q3": "other", "Q3__other_text": '=HYPERLINK("http://evil","x")'})
+    started.submit(2, {"Q9": "never", "Q9__comment": "@SUM(1+1)*cmd|' /C calc'!A0", "Q10": "rarely"})
+    row = rows(export(survey))[0]
+    assert row["Q3__other_text"] == '\'=HYPERLINK("http://evil","x")'
+    assert row["Q9__comment"].startswith("'@SUM")
+
+
+def test_the_codebook_counts_non_empty_cells(dataset):
+    book = {row[0]: row for row in downloads.codebook(dataset)}
+    assert book["response_id"][9] == "5" and book["completed_on"][9] == "3"
+    assert book["Q11"][9] == "2" and book["Q21__speed_of_responses"][9] == "3"
+    assert book["Q11"][8] == "Q9 != never"
+    assert "never = Jamais" in book["Q9"][7]
+
+
+# --- the downloads and the command ---------------------------------------------------------
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("inv", password="pw", is_staff=True))
+    return client
+
+
+def url(name):
+    return reverse(f"analysis:{name}", kwargs={"slug": SLUG})
+
+
+@pytest.mark.parametrize("name", ["export", "export_responses", "export_codebook"])
+def test_only_staff_can_download(client, django_user_model, dataset, name):
+    assert client.get(url(name))["Location"].startswith("/admin/login/")
+    client.force_login(django_user_model.objects.create_user("physician", password="pw"))
+    assert client.get(url(name)).status_code == 403
+
+
+def test_the_download_streams_the_csv_named_after_the_survey_and_the_date(staff, dataset):
+    from django.utils import timezone
+
+    reply = staff.get(url("export_responses"), {"format": "standard"})
+    assert reply.streaming and reply["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert reply["Content-Disposition"] == f'attachment; filename="{SLUG}-responses-{today}.csv"'
+    assert b"".join(reply.streaming_content) == export(dataset)
+
+
+def test_unknown_export_options_are_a_bad_request(staff, dataset):
+    assert staff.get(url("export_responses"), {"format": "xlsx"}).status_code == 400
+
+
+def test_the_command_writes_the_same_bytes_as_the_download(staff, dataset, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "out.csv"
+    call_command(
+        "export_responses", SLUG, "--labels", "fr", "--excel-fr", "--complete-only", "-o", str(target)
+    )
+    reply = staff.get(url("export_responses"), {"labels": "fr", "format": "excel-fr", "complete_only": "on"})
+    assert target.read_bytes() == b"".join(reply.streaming_content)
+
+
+def test_the_codebook_page_lists_every_column(staff, dataset):
+    page = staff.get(url("export")).content.decode()
+    assert "<code>Q21__speed_of_responses</code>" in page and "Q9 != never" in page

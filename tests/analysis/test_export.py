@@ -1,0 +1,178 @@
+"""The wide CSV's columns and cells (pure)."""
+
+import csv
+import datetime as dt
+import io
+
+from analysis.export import (
+    CODEBOOK_HEADER,
+    ExportQuestion,
+    Options,
+    ResponseRow,
+    codebook_rows,
+    columns,
+    csv_lines,
+    neutralise,
+    row_values,
+)
+from analysis.variables import QuestionInfo
+
+YES_NO = (("yes", {"fr": "Oui", "en": "Yes"}), ("no", {"fr": "Non", "en": "No"}))
+QUESTIONS = [
+    ExportQuestion(
+        QuestionInfo("Q6", "single", {"fr": "Sous-doté ?", "en": "Underserved?"}, YES_NO),
+        {"fr": "Profil", "en": "Profile"},
+        has_other=False,
+        has_comment=True,
+        condition="",
+    ),
+    ExportQuestion(
+        QuestionInfo("Q11", "scale", {"fr": "Utile", "en": "Useful"}, scale_min=0, scale_max=10),
+        {"fr": "Avis", "en": "Opinions"},
+        has_other=False,
+        has_comment=False,
+        condition="Q9 != never",
+    ),
+    ExportQuestion(
+        QuestionInfo(
+            "Q21",
+            "multiple",
+            {"fr": "Forces", "en": "Strengths"},
+            (("speed", {"fr": "Rapidité", "en": "Speed"}), ("other", {"fr": "Autre", "en": "Other"})),
+        ),
+        {"fr": "Forces", "en": "Strengths"},
+        has_other=True,
+        has_comment=False,
+        condition="",
+    ),
+    ExportQuestion(
+        QuestionInfo("Q27", "text", {"fr": "Commentaires", "en": "Comments"}),
+        {"fr": "Fin", "en": "End"},
+        has_other=False,
+        has_comment=False,
+        condition="",
+    ),
+]
+COLUMNS = columns(QUESTIONS)
+LABELS = {("Q6", "yes"): "Oui", ("Q6", "no"): "Non"}
+
+
+def row(answers=None, chosen=None):
+    return ResponseRow(
+        "0b9c…", "complete", "fr", dt.date(2022, 6, 1), dt.date(2022, 6, 2), answers or {}, chosen or {}
+    )
+
+
+def test_the_columns_follow_the_questionnaire():
+    assert [c.name for c in COLUMNS] == [
+        "response_id",
+        "status",
+        "language",
+        "started_on",
+        "completed_on",
+        "Q6",
+        "Q6__comment",
+        "Q11",
+        "Q21__speed",
+        "Q21__other",
+        "Q21__other_text",
+        "Q27",
+    ]
+
+
+def test_a_complete_row_holds_codes_scores_ticks_and_texts():
+    answers = {
+        "Q6": ("yes", None, "", "", "rural"),
+        "Q11": (None, 9, "", "", ""),
+        "Q21": (None, None, "", "Entraide", ""),
+        "Q27": (None, None, "Merci", "", ""),
+    }
+    cells = row_values(row(answers, {"Q21": {"other"}}), COLUMNS, LABELS, Options())
+    assert cells == [
+        "0b9c…",
+        "complete",
+        "fr",
+        "2022-06-01",
+        "2022-06-02",
+        "yes",
+        "rural",
+        "9",
+        "0",
+        "1",
+        "Entraide",
+        "Merci",
+    ]
+
+
+def test_unanswered_and_hidden_questions_are_empty_not_zero():
+    cells = row_values(row({"Q6": ("no", None, "", "", "")}), COLUMNS, LABELS, Options())
+    assert cells[5:] == ["no", "", "", "", "", "", ""]
+
+
+def test_labels_replace_choice_codes():
+    cells = row_values(row({"Q6": ("yes", None, "", "", "")}), COLUMNS, LABELS, Options(labels="fr"))
+    assert cells[5] == "Oui"
+
+
+def test_an_in_progress_response_has_no_completion_date():
+    partial = ResponseRow("id", "in_progress", "en", dt.date(2022, 6, 1), None, {}, {})
+    assert row_values(partial, COLUMNS, LABELS, Options())[:5] == [
+        "id",
+        "in_progress",
+        "en",
+        "2022-06-01",
+        "",
+    ]
+
+
+def test_hostile_cells_are_neutralised():
+    for hostile in ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "\ncmd"):
+        assert neutralise(hostile) == "'" + hostile
+    assert neutralise("Très bien = parfait") == "Très bien = parfait"
+    answers = {"Q27": (None, None, "=cmd|' /C calc'!A0", "", ""), "Q6": ("yes", None, "", "", "@evil")}
+    cells = row_values(row(answers), COLUMNS, LABELS, Options())
+    assert cells[-1] == "'=cmd|' /C calc'!A0" and cells[6] == "'@evil"
+
+
+def parse(lines, delimiter=","):
+    text = b"".join(lines).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def test_the_csv_is_rfc_4180():
+    lines = list(csv_lines(["a", "b"], [["x, y", 'say "hi"\nbye']], Options()))
+    assert lines[0] == b"a,b\r\n"
+    assert b"".join(lines[1:]) == b'"x, y","say ""hi""\nbye"\r\n'
+    assert parse(lines) == [["a", "b"], ["x, y", 'say "hi"\nbye']]
+
+
+def test_the_french_excel_variant_has_a_bom_and_semicolons():
+    lines = list(csv_lines(["a", "b"], [["1", "Médecine; générale"]], Options(excel_fr=True)))
+    assert lines[0].startswith(b"\xef\xbb\xbfa;b")
+    assert parse(lines, ";") == [["a", "b"], ["1", "Médecine; générale"]]
+
+
+def test_the_french_excel_variant_writes_decimal_commas():
+    cells = row_values(row({"Q11": (None, 7.5, "", "", "")}), COLUMNS, LABELS, Options(excel_fr=True))
+    assert cells[7] == "7,5"
+
+
+def test_the_codebook_describes_every_column():
+    counts = {"Q6": 10, "Q21__speed": 8}
+    rows = codebook_rows(COLUMNS, QUESTIONS, counts)
+    assert [r[0] for r in rows] == [c.name for c in COLUMNS]
+    assert len(rows[0]) == len(CODEBOOK_HEADER)
+    q6 = rows[5]
+    assert q6[:8] == [
+        "Q6",
+        "Q6",
+        "Profil",
+        "Profile",
+        "Sous-doté ?",
+        "Underserved?",
+        "single",
+        "yes = Oui | no = Non",
+    ]
+    assert q6[9] == "10"
+    assert rows[7][8] == "Q9 != never"
+    assert rows[8][4] == "Forces — Rapidité" and rows[8][7].startswith("1 = chosen")

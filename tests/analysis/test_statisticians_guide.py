@@ -1,0 +1,39 @@
+"""The pandas lines of docs/statisticians.md, run on a real export, give the dashboard's p-values."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import downloads, report
+from analysis.export import Options
+from tests.analysis.conftest import participant
+
+pytestmark = pytest.mark.django_db
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "statisticians.md"
+
+
+def test_the_pandas_guide_reproduces_the_subgroup_table(survey, tmp_path, monkeypatch):
+    for i in range(24):  # a dataset big enough for every group to have both outcomes
+        participant(
+            survey,
+            q3=("general_practice", "cardiology", "surgery")[i % 3],
+            q6=("yes", "no")[(i // 2) % 2],
+            q9=("rarely", "never", "frequently", "never")[i % 4],
+            score=(9, 4, 8, 6, 10)[i % 5],
+            q2=("under_30", "30_40", "51_60", "30_40")[i % 4],
+        )
+    (tmp_path / "responses.csv").write_bytes(b"".join(downloads.responses_csv(survey, Options())))
+    (tmp_path / "codebook.csv").write_bytes(b"".join(downloads.codebook_csv(survey, Options())))
+    monkeypatch.chdir(tmp_path)
+    code = re.search(r"## pandas\n\n```python\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, str(GUIDE), "exec"), namespace)  # noqa: S102 - our own documentation
+
+    rows = {row.outcome.code: row for row in report.subgroup_table(report.Context.load(survey))}
+    by_grouping = {c.grouping.code: c.test.p_value for c in rows["sought_opinion"].comparisons}
+    assert namespace["p_specialty"] == pytest.approx(by_grouping["specialty"], rel=1e-12)
+    assert namespace["p_age"] == pytest.approx(by_grouping["age"], rel=1e-12)
+    q11 = {c.grouping.code: c.test.p_value for c in rows["score_8_plus__Q11"].comparisons}
+    assert namespace["p_underserved_q11"] == pytest.approx(q11["underserved"], rel=1e-12)
+    assert namespace["responses"]["Q3_label"].iloc[0] in {"Médecine générale", "Cardiologie", "Chirurgie"}

@@ -8,7 +8,7 @@ INSTRUMENT ?= instruments/cme-social-network-2022.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint messages compile-messages clean
+.PHONY: run test install lint messages compile-messages screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,6 +36,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Screenshots of every respondent page (phone and desktop) and of the dashboard, in screenshots/.
+screenshots: install
+	SCREENSHOTS_DIR=screenshots $(BIN)/python -m pytest tests/browser/test_screenshots.py -q
+	@echo "Screenshots written to screenshots/"
 
 lint: install
 	$(BIN)/ruff check .

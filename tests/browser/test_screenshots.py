@@ -1,0 +1,93 @@
+"""`make screenshots`: every respondent page at phone and desktop sizes, and the dashboard, as
+PNG files in screenshots/ (ignored by git), for a person to review the look in a minute."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.analysis.conftest import participant
+from tests.browser.conftest import Keyboard
+
+TARGET = os.environ.get("SCREENSHOTS_DIR")
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not TARGET, reason="writes files only for `make screenshots` (SCREENSHOTS_DIR)"),
+]
+
+
+def shoot(page, name: str) -> None:
+    Path(TARGET).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(TARGET) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_respondent_pages(request, live_survey, size):
+    page = request.getfixturevalue(size)
+    keys = Keyboard(page)
+    page.goto(live_survey.base_url)
+    shoot(page, f"{size}-0-start")
+    page.check("#id_consent")
+    with page.expect_navigation():
+        page.click("form.consent-form button[type=submit]")
+    keys.submit()
+    shoot(page, f"{size}-1-profile-errors")
+    for name, index in {"Q1": 0, "Q2": 1, "Q3": 0, "Q4": 0, "Q5": 0, "Q6": 1, "Q7": 1, "Q8": 3}.items():
+        keys.choose(name, index)
+    shoot(page, f"{size}-1-profile")
+    keys.submit()
+    keys.choose("Q9", 1)
+    keys.choose("Q10", 1)
+    shoot(page, f"{size}-2-opinions")
+    keys.submit()
+    for n in range(11, 19):
+        keys.choose(f"Q{n}", 8)
+    shoot(page, f"{size}-3-statements")
+    keys.submit()
+    keys.choose("Q19", 0)
+    keys.tick("Q20", "hospital_hotline")
+    keys.tick("Q21", "speed_of_responses")
+    keys.tick("Q22", "too_many_posts")
+    shoot(page, f"{size}-4-platforms")
+    keys.submit()
+    for n in (23, 24, 25):
+        keys.choose(f"Q{n}", 9)
+    keys.tick("Q26", "read_on_group")
+    shoot(page, f"{size}-5-cme")
+    keys.submit()
+    shoot(page, f"{size}-6-comments")
+    keys.submit()
+    shoot(page, f"{size}-7-thanks")
+    page.goto(live_survey.base_url)
+    shoot(page, f"{size}-8-already-completed")
+    live_survey.status = live_survey.Status.CLOSED
+    live_survey.save()
+    page.context.clear_cookies()
+    page.goto(live_survey.base_url)
+    shoot(page, f"{size}-9-closed")
+
+
+def test_dashboard_pages(desktop, live_server, live_survey, django_user_model):
+    for i in range(30):
+        participant(
+            live_survey,
+            q3=("general_practice", "cardiology")[i % 2],
+            q9=("rarely", "never")[i % 3 == 0],
+            score=(9, 6, 8, 3)[i % 4],
+            stop_after=(None, 2)[i % 5 == 0],
+        )
+    user = django_user_model.objects.create_user("shots", password="a-long-passphrase", is_staff=True)
+    desktop.goto(f"{live_server.url}/admin/login/?next=/dashboard/{live_survey.slug}/")
+    desktop.fill("#id_username", user.username)
+    desktop.fill("#id_password", "a-long-passphrase")
+    with desktop.expect_navigation():
+        desktop.click("input[type=submit]")
+    for name, path in (
+        ("overview", ""),
+        ("results", "results/"),
+        ("subgroups", "subgroups/?rows=specialty&cols=Q5"),
+        ("export", "export/"),
+    ):
+        desktop.goto(f"{live_server.url}/dashboard/{live_survey.slug}/{path}")
+        desktop.wait_for_load_state("networkidle")
+        shoot(desktop, f"dashboard-{name}")

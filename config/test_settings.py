@@ -10,3 +10,9 @@ from .settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = RESPONSE_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+# A test database in a file, not in memory: an in-memory SQLite database is one connection that
+# the live server's request threads would share, and two requests at once (a page's two chart
+# images) deadlock on it. With a file, every thread has its own connection.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405

@@ -9,6 +9,10 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = RESPONSE_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False  # the test client and the live server speak plain HTTP
+SECURE_HSTS_SECONDS = 0
+WHITENOISE_USE_FINDERS = True  # static files straight from static/, no collectstatic
+WHITENOISE_AUTOREFRESH = True
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 # A test database in a file, not in memory: an in-memory SQLite database is one connection that

@@ -159,6 +159,13 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 RESPONSE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 RESPONSE_COOKIE_MAX_AGE = int(os.environ.get("RESPONSE_COOKIE_MAX_AGE", str(120 * 24 * 3600)))
 
+# How many new responses one client may start per window (0: no limit). The client is known
+# only as a hash in a cache entry that expires with the window. Behind a proxy, name the header
+# it appends the client's address to (e.g. HTTP_X_FORWARDED_FOR).
+RESPONSE_START_LIMIT = int(os.environ.get("RESPONSE_START_LIMIT", "30"))
+RESPONSE_START_WINDOW = int(os.environ.get("RESPONSE_START_WINDOW", "600"))
+RATE_LIMIT_CLIENT_HEADER = os.environ.get("RATE_LIMIT_CLIENT_HEADER", "")
+
 # Respondents must not be identifiable from the logs either: Django's request logger
 # only logs errors and never the client address; we keep its default handlers.
 LOGGING = {

@@ -11,6 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = RESPONSE_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False  # the test client and the live server speak plain HTTP
 SECURE_HSTS_SECONDS = 0
+RESPONSE_START_LIMIT = 0  # tests start many responses from one address; the limit has its own tests
 WHITENOISE_USE_FINDERS = True  # static files straight from static/, no collectstatic
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

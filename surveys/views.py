@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import ConsentForm, PageForm, initial_from_answers
 from .models import Response, Survey
+from .ratelimit import allow_response_start
 from .selectors import open_surveys, response_answers, response_by_token, response_navigator, survey_layout
 from .services import PageIncomplete, ResponseClosed, page_save, response_start
 
@@ -55,6 +56,17 @@ def survey_start(request, slug):
         if response:  # consent given already: never start a second response
             return redirect("surveys:page", slug=slug, position=_resume_page(survey, response))
         if form.is_valid():
+            if not allow_response_start(request):
+                return _refuse(
+                    request,
+                    survey,
+                    429,
+                    _("Too many questionnaires started"),
+                    _(
+                        "Too many questionnaires were started from this connection. "
+                        "Please try again in a few minutes."
+                    ),
+                )
             response, token = response_start(survey=survey, language=get_language())
             first = survey_layout(survey).pages[0].position
             reply = redirect("surveys:page", slug=slug, position=first)

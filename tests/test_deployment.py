@@ -64,3 +64,25 @@ def test_the_access_log_leaves_out_the_client_address_and_user_agent():
     assert "%(r)s" in log_format and "%(s)s" in log_format
     for identifying in ("%(h)s", "%(a)s", "%(u)s", "%(f)s", "{x-forwarded-for}i"):
         assert identifying not in log_format
+
+
+@pytest.mark.django_db
+def test_the_investigator_login_locks_out_after_repeated_failures(client, django_user_model):
+    django_user_model.objects.create_user("investigator", password="the-right-passphrase", is_staff=True)
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "investigator", "password": "wrong"})
+    reply = client.post(
+        "/admin/login/?next=/dashboard/", {"username": "investigator", "password": "the-right-passphrase"}
+    )
+    assert reply.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_successful_login_is_not_logged_with_the_address(client, django_user_model):
+    from axes.models import AccessLog
+
+    django_user_model.objects.create_user("investigator", password="the-right-passphrase", is_staff=True)
+    reply = client.post("/admin/login/", {"username": "investigator", "password": "the-right-passphrase"})
+    assert reply.status_code == 302
+    assert not AccessLog.objects.exists()

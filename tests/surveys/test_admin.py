@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from surveys.models import Response
@@ -62,6 +63,6 @@ def test_responses_are_read_only(investigator, survey):
 
 def test_the_admin_is_for_staff_only(client, django_user_model):
     django_user_model.objects.create_user("physician", password="pw")
-    client.login(username="physician", password="pw")
+    client.login(request=HttpRequest(), username="physician", password="pw")
     reply = client.get(reverse("admin:surveys_survey_changelist"))
     assert reply.status_code == 302 and "/admin/login/" in reply["Location"]

@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from surveys.models import Answer, Response
 from tests.factories import QuestionFactory, ResponseFactory, SurveyFactory
@@ -45,4 +46,4 @@ def test_the_demo_investigator_is_staff_and_can_sign_in(client):
     call_command("ensure_demo_investigator", stdout=out)
     call_command("ensure_demo_investigator", stdout=out)
     assert "username 'investigator', password 'demo-investigator'" in out.getvalue()
-    assert client.login(username="investigator", password="demo-investigator")
+    assert client.login(request=HttpRequest(), username="investigator", password="demo-investigator")

@@ -106,8 +106,12 @@ class PageForm(forms.Form):
                 data_show_operator=rule.condition.operator,
                 data_show_choice=rule.condition.choice,
             )
+        # Choice lists and scales have templates of their own: one loop over the options, where
+        # crispy renders a sub-template per option (most of a page's rendering time).
         if q.kind == Question.Kind.SCALE:
             main = Field(q.code, template="surveys/fields/scale.html")
+        elif q.is_choice:
+            main = Field(q.code, template="surveys/fields/choices.html")
         else:
             main = Field(q.code)
         extra = [

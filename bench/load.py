@@ -26,23 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from _setup import ROOT, django_setup
 
-PAGES = {
-    1: {
-        "Q1": "female",
-        "Q2": "30_40",
-        "Q3": "general_practice",
-        "Q4": "independent",
-        "Q5": "urban",
-        "Q6": "no",
-        "Q7": "daily",
-        "Q8": "gt_3y",
-    },
-    2: {"Q9": "occasionally", "Q10": "rarely"},
-    3: {f"Q{n}": "8" for n in range(11, 19)},
-    4: {"Q19": "no", "Q21": ["speed_of_responses", "free_of_charge"], "Q22": ["too_many_posts"]},
-    5: {"Q23": "9", "Q24": "6", "Q25": "8", "Q26": ["read_on_group"]},
-    6: {"Q27": "Merci"},
-}
 DEADLINE = 300  # seconds: the load stops by itself
 
 
@@ -72,7 +55,9 @@ class Browser:
         return reply.status, reply.headers.get("Location", ""), text
 
 
-def respondent(port: int, slug: str, stop_after: int | None, timings: dict, errors: list) -> dict | None:
+def respondent(
+    port: int, slug: str, pages: dict, stop_after: int | None, timings: dict, errors: list
+) -> dict | None:
     """Complete (or abandon) the questionnaire; return what was submitted, keyed by token hash."""
     browser = Browser(port, timings, errors)
     status, _, page = browser.request("GET", f"/s/{slug}/")
@@ -88,11 +73,11 @@ def respondent(port: int, slug: str, stop_after: int | None, timings: dict, erro
     position = 1
     while location and "/page/" in location:
         browser.request("GET", location)
-        data = {**PAGES[position], "nav": "next", "csrfmiddlewaretoken": token}
+        data = {**pages[position], "nav": "next", "csrfmiddlewaretoken": token}
         status, location, _ = browser.request("POST", location, data, kind="submit")
         if status != 302:
             break
-        submitted.update(PAGES[position])
+        submitted.update(pages[position])
         if stop_after is not None and position >= stop_after:
             break
         position = int(location.rstrip("/").rsplit("/", 1)[1]) if "/page/" in location else position
@@ -126,6 +111,7 @@ def main() -> None:
     from surveys.models import Response
     from surveys.selectors import response_answers
     from surveys.services import instrument_load
+    from tests.conftest import FULL_ANSWERS  # the answers the test suite submits, page by page
 
     source = (ROOT / "instruments" / "cme-social-network-2022.yaml").read_text(encoding="utf-8")
     survey = instrument_load(
@@ -182,7 +168,8 @@ def main() -> None:
         began = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
             futures = [
-                pool.submit(respondent, args.port, survey.slug, plan, timings, errors) for plan in plans
+                pool.submit(respondent, args.port, survey.slug, FULL_ANSWERS, plan, timings, errors)
+                for plan in plans
             ]
             done = [f.result(timeout=DEADLINE) for f in futures]
         seconds = time.perf_counter() - began

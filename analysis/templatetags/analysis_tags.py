@@ -41,13 +41,6 @@ def label(labels, language: str) -> str:
     return pick(labels, language)
 
 
-@register.filter
-def cell(frame, key):
-    """frame.loc[row, col] for key = (row, col)."""
-    row, col = key
-    return frame.loc[row, col]
-
-
 @register.simple_tag
 def loc(frame, row, col):
     return frame.loc[row, col]

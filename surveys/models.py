@@ -44,6 +44,9 @@ class Survey(models.Model):
     contact = models.CharField(_("contact"), max_length=300, blank=True)
     # Groupings and outcomes of the subgroup comparisons, from the instrument file's `analysis`.
     analysis = models.JSONField(_("analysis plan"), default=dict, blank=True)
+    # Renewed whenever a page, question or choice of the survey changes (surveys/signals.py):
+    # each process keeps the survey's layout in memory for as long as the stamp is the same.
+    layout_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("survey")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -18,9 +19,11 @@ def token_hash(token: str) -> str:
 
 @dataclass
 class Layout:
-    """A survey's pages and questions (choices prefetched), loaded in three queries."""
+    """A survey's pages and questions (choices prefetched): read-only once built, and shared by
+    every request of a process (see ``survey_layout``)."""
 
-    survey: Survey
+    survey_id: int
+    stamp: uuid.UUID
     pages: list[Page]
     questions: list[Question]
     by_code: dict[str, Question] = field(init=False)
@@ -28,6 +31,8 @@ class Layout:
 
     def __post_init__(self) -> None:
         self.by_code = {q.code: q for q in self.questions}
+        self.code_of_question = {q.id: q.code for q in self.questions}
+        self.choice_by_id = {c.id: c for q in self.questions for c in q.choices.all()}
         page_positions = {p.id: p.position for p in self.pages}
         self.rules = [
             Rule(
@@ -50,34 +55,60 @@ class Layout:
         return [q for q in self.questions if q.page_id == page.id]
 
 
+# One entry per survey, replaced when the survey's layout_stamp changes: a respondent's page
+# then reads no page, question or choice row. Assigning a dict item is atomic, so the threads
+# of a worker may share it.
+_layouts: dict[int, Layout] = {}
+
+
 def survey_layout(survey: Survey) -> Layout:
+    """The survey's layout: from this process's memory while its stamp is unchanged, else read
+    in three queries."""
+    layout = _layouts.get(survey.pk)
+    if layout is None or layout.stamp != survey.layout_stamp:
+        layout = _layout_read(survey)
+        _layouts[survey.pk] = layout
+    return layout
+
+
+def layout_forget(survey_id: int) -> None:
+    _layouts.pop(survey_id, None)
+
+
+def _layout_read(survey: Survey) -> Layout:
     pages = list(survey.pages.order_by("position"))
     questions = list(
         survey.questions.select_related("condition_choice__question")
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position")))
         .order_by("position")
     )
-    return Layout(survey=survey, pages=pages, questions=questions)
+    return Layout(survey_id=survey.pk, stamp=survey.layout_stamp, pages=pages, questions=questions)
 
 
-def response_answers(response: Response) -> dict[str, AnswerValue]:
-    """The response's answers keyed by question code, in two queries."""
-    answers = (
-        Answer.objects.filter(response=response)
-        .select_related("question", "choice")
-        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position")))
+def response_answers(response: Response, layout: Layout | None = None) -> dict[str, AnswerValue]:
+    """The response's answers keyed by question code, in one query (a multiple choice comes as
+    one row per ticked choice), in the questionnaire's order of choices."""
+    layout = layout or survey_layout(response.survey)
+    rows = Answer.objects.filter(response=response).values_list(
+        "question_id", "choice_id", "score", "text", "other_text", "comment", "choices"
     )
-    return {
-        a.question.code: AnswerValue(
-            choice=a.choice.code if a.choice_id else None,
-            choices=tuple(c.code for c in a.choices.all()),
-            score=a.score,
-            text=a.text,
-            other_text=a.other_text,
-            comment=a.comment,
+    fields: dict[int, tuple] = {}
+    ticked: dict[int, list[Choice]] = {}
+    for question_id, choice_id, score, text, other_text, comment, ticked_id in rows:
+        fields[question_id] = (choice_id, score, text, other_text, comment)
+        if ticked_id is not None:
+            ticked.setdefault(question_id, []).append(layout.choice_by_id[ticked_id])
+    answers = {}
+    for question_id, (choice_id, score, text, other_text, comment) in fields.items():
+        answers[layout.code_of_question[question_id]] = AnswerValue(
+            choice=layout.choice_by_id[choice_id].code if choice_id is not None else None,
+            choices=tuple(c.code for c in sorted(ticked.get(question_id, ()), key=lambda c: c.position)),
+            score=score,
+            text=text,
+            other_text=other_text,
+            comment=comment,
         )
-        for a in answers
-    }
+    return answers
 
 
 def response_navigator(layout: Layout, response: Response, answers: dict[str, AnswerValue]) -> Navigator:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from .instrument import InstrumentSpec, QuestionSpec
 from .models import Answer, Choice, Page, Question, Response, Survey
 from .selectors import Layout, response_answers, survey_layout, token_hash
+from .signals import layout_changes_batched
 from .skip_logic import Condition, Navigator, visible_codes
 from .values import AnswerValue
 
@@ -107,13 +108,19 @@ class LoadResult:
         return f"Updated survey '{self.survey.slug}': {self.changed} row(s) changed."
 
 
-@transaction.atomic
 def instrument_load(*, spec: InstrumentSpec) -> LoadResult:
     """Create or update the survey the file describes.
 
     Wording can always change. Once the survey has responses its structure (codes, kinds,
     choices, scale bounds, conditions, pages) cannot: that needs a new slug and version.
     """
+    # The stamp is renewed once, inside the transaction: other processes see the new stamp
+    # and the new questions together, or neither.
+    with transaction.atomic(), layout_changes_batched():
+        return _instrument_load(spec)
+
+
+def _instrument_load(spec: InstrumentSpec) -> LoadResult:
     survey = Survey.objects.select_for_update().filter(slug=spec.slug).first()
     created = survey is None
     fields = {
@@ -246,7 +253,7 @@ def page_save(
     if page is None:
         raise ValueError(f"page {page_position} does not exist")
     on_page = layout.questions_on(page)
-    saved = response_answers(response)
+    saved = response_answers(response, layout)
 
     chosen = {code: a.chosen for code, a in saved.items()}
     for question in on_page:

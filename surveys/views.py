@@ -85,7 +85,7 @@ def survey_start(request, slug):
 
 def _resume_page(survey: Survey, response: Response) -> int:
     layout = survey_layout(survey)
-    navigator = response_navigator(layout, response, response_answers(response))
+    navigator = response_navigator(layout, response, response_answers(response, layout))
     return navigator.resume_page or layout.pages[-1].position
 
 
@@ -125,7 +125,7 @@ def survey_page(request, slug, position):
     page = layout.page(position)
     if page is None:
         return _refuse(request, survey, 404, _("Page not found"), _("This questionnaire has no such page."))
-    saved = response_answers(response)
+    saved = response_answers(response, layout)
     navigator = response_navigator(layout, response, saved)
     if not navigator.can_open(position):
         if request.method == "GET":

@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from _setup import ROOT, django_setup
 
@@ -83,6 +84,40 @@ def respondent(
         position = int(location.rstrip("/").rsplit("/", 1)[1]) if "/page/" in location else position
     cookie = browser.cookies.get(f"response-{slug}", "")
     return {"token_hash": hashlib.sha256(cookie.encode()).hexdigest(), "answers": submitted}
+
+
+def server_cpu(master: int) -> dict[int, float]:
+    """CPU seconds (user and system) used so far by each gunicorn worker and each PostgreSQL
+    backend of this database (Linux /proc; the backends only when PostgreSQL runs here)."""
+    from django.db import connection
+
+    pids = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = [-row[0] for row in cursor.fetchall()]  # negative: told apart from workers
+    used = {}
+    for pid in pids + backends:
+        try:
+            fields = Path(f"/proc/{abs(pid)}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return used
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> str:
+    spent = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
+    workers = sum(v for pid, v in spent.items() if pid > 0)
+    database = sum(v for pid, v in spent.items() if pid < 0)
+    return f"{workers / requests * 1000:.2f} ms gunicorn + {database / requests * 1000:.2f} ms PostgreSQL"
+
+
+def warm_up(port: int, slug: str) -> None:
+    browser = Browser(port, {}, [])
+    for _ in range(5):
+        browser.request("GET", f"/s/{slug}/")
 
 
 def summary(name: str, latencies: list[float], seconds: float) -> tuple[float, str]:
@@ -159,12 +194,16 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
+        # A running site is warm: each worker has served pages before the measure begins.
+        with ThreadPoolExecutor(args.workers) as pool:
+            list(pool.map(lambda _: warm_up(args.port, survey.slug), range(args.workers * 2)))
         rng = random.Random(1)
         plans = [
             rng.choice([1, 2, 3, 4, 5]) if rng.random() < 0.32 else None for _ in range(args.respondents)
         ]
         timings: dict = {}
         errors: list = []
+        cpu_before = server_cpu(server.pid)
         began = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
             futures = [
@@ -173,6 +212,7 @@ def main() -> None:
             ]
             done = [f.result(timeout=DEADLINE) for f in futures]
         seconds = time.perf_counter() - began
+        cpu_respondents = cpu_before, server_cpu(server.pid)
 
         lost = 0
         for item in done:
@@ -200,6 +240,7 @@ def main() -> None:
         ceiling_times: dict = {}
         ceiling_errors: list = []
         submissions = len(timings.get("submit", []))
+        cpu_before = server_cpu(server.pid)
         started = time.perf_counter()
 
         def insert_worker(count: int) -> None:
@@ -211,6 +252,7 @@ def main() -> None:
         with ThreadPoolExecutor(args.concurrency) as pool:
             list(pool.map(insert_worker, [per_thread] * args.concurrency))
         ceiling_seconds = time.perf_counter() - started
+        cpu_ceiling = cpu_before, server_cpu(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -230,6 +272,11 @@ def main() -> None:
         f"submissions / ceiling: {submit_rps / ceiling_rps:.2f}; "
         f"errors: {len(errors) + len(ceiling_errors)}; "
         f"answers lost: {lost}; complete: {sum(1 for p in plans if p is None)} of {len(plans)}"
+    )
+    respondent_requests = sum(len(t) for t in timings.values())
+    print(f"server CPU per request, respondents: {cpu_per_request(*cpu_respondents, respondent_requests)}")
+    print(
+        f"server CPU per request, ceiling:     {cpu_per_request(*cpu_ceiling, len(ceiling_times['insert']))}"
     )
     if errors:
         print("first errors:", errors[:5])

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -24,6 +26,35 @@ class ConsentForm(forms.Form):
     )
 
 
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    id: str
+    checked: bool
+
+
+class OptionsBoundField(forms.BoundField):
+    """A choice list or a scale with its options as plain strings: our templates loop over them
+    once, where Django's widgets would render a sub-template per option (on a page of eight
+    0-10 scales, most of the page's rendering time)."""
+
+    @property
+    def options(self) -> list[Option]:
+        current = self.value()
+        current = current if isinstance(current, (list, tuple)) else [current]
+        selected = {str(v) for v in current if v not in (None, "")}
+        return [
+            Option(
+                value=str(value),
+                label=str(label),
+                id=f"{self.auto_id}_{index}",
+                checked=str(value) in selected,
+            )
+            for index, (value, label) in enumerate(self.field.choices)
+        ]
+
+
 class PageForm(forms.Form):
     """The questions of one page that the respondent may see.
 
@@ -31,6 +62,8 @@ class PageForm(forms.Form):
     Questions whose condition depends on another question of the same page (Q20 on Q19) are
     shown and decided on the submitted data; the others were decided by earlier pages.
     """
+
+    bound_field_class = OptionsBoundField
 
     def __init__(
         self,

@@ -126,6 +126,17 @@ def response_by_token(survey: Survey, token: str | None) -> Response | None:
     return Response.objects.filter(survey=survey, token_hash=token_hash(token)).first()
 
 
+def respondent_response(slug: str, token: str | None, *, for_update: bool = False) -> Response | None:
+    """The response this browser's token holds in the survey ``slug``, with its survey, in one
+    query; with ``for_update``, the response row stays locked until the transaction ends."""
+    if not token or len(token) > 100:
+        return None
+    rows = Response.objects.select_related("survey").filter(survey__slug=slug, token_hash=token_hash(token))
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    return rows.first()
+
+
 def open_surveys() -> list[Survey]:
     return [
         s

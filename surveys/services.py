@@ -226,7 +226,6 @@ class SaveResult:
     next_page: int | None  # None when the response is now complete
 
 
-@transaction.atomic
 def page_save(
     *,
     response: Response,
@@ -235,6 +234,7 @@ def page_save(
     language: str,
     advance: bool = True,
     layout: Layout | None = None,
+    saved: dict[str, AnswerValue] | None = None,
     now: dt.datetime | None = None,
 ) -> SaveResult:
     """Save one page's answers in one transaction.
@@ -243,17 +243,32 @@ def page_save(
     and changing Q9 to ``never`` removes Q11-Q18). With ``advance`` the page counts as submitted:
     every required question shown on it must have an answer, and submitting the last page
     completes the response. Without it (the back button) what was given is kept as it is.
+
+    ``saved`` is for a caller that read the response with ``for_update`` and then its answers,
+    in the transaction it is still in (the page view): they are what the save builds on.
+    Otherwise page_save locks the response and reads its answers itself.
     """
-    # The row lock serialises two submissions of the same response (double click, two tabs).
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    if saved is not None and not transaction.get_connection().in_atomic_block:
+        raise ValueError("saved answers hold only inside the transaction that locked the response")
+    # Inside the page view's transaction, no savepoint of its own (two round trips fewer):
+    # should the save fail, that whole transaction, which only read, rolls back.
+    with transaction.atomic(savepoint=saved is None):
+        return _page_save(response, page_position, values, language, advance, layout, saved, now)
+
+
+def _page_save(response, page_position, values, language, advance, layout, saved, now) -> SaveResult:
+    if saved is None:
+        # The row lock serialises two submissions of the same response (double click, two tabs).
+        response = Response.objects.select_for_update().get(pk=response.pk)
+    layout = layout or survey_layout(response.survey)
+    if saved is None:
+        saved = response_answers(response, layout)
     if response.is_complete:
         raise ResponseClosed("this response is already complete")
-    layout = layout or survey_layout(response.survey)
     page = layout.page(page_position)
     if page is None:
         raise ValueError(f"page {page_position} does not exist")
     on_page = layout.questions_on(page)
-    saved = response_answers(response, layout)
 
     chosen = {code: a.chosen for code, a in saved.items()}
     for question in on_page:

@@ -1,6 +1,7 @@
 """The respondent flow: thin views over selectors (reads) and services (writes)."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -10,7 +11,14 @@ from django.views.decorators.http import require_http_methods
 from .forms import ConsentForm, PageForm, initial_from_answers
 from .models import Response, Survey
 from .ratelimit import allow_response_start
-from .selectors import open_surveys, response_answers, response_by_token, response_navigator, survey_layout
+from .selectors import (
+    open_surveys,
+    respondent_response,
+    response_answers,
+    response_by_token,
+    response_navigator,
+    survey_layout,
+)
 from .services import PageIncomplete, ResponseClosed, page_save, response_start
 
 
@@ -91,10 +99,24 @@ def _resume_page(survey: Survey, response: Response) -> int:
 
 @require_http_methods(["GET", "POST"])
 def survey_page(request, slug, position):
-    survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
+    if request.method == "POST":
+        # One transaction from reading the response to saving it: the response row stays
+        # locked, so the answers the form is checked against are those the save builds on.
+        with transaction.atomic():
+            return _survey_page(request, slug, position)
+    return _survey_page(request, slug, position)
+
+
+def _survey_page(request, slug, position):
+    token = request.COOKIES.get(f"response-{slug}")
+    response = respondent_response(slug, token, for_update=request.method == "POST")
+    if response is None or response.survey.status == Survey.Status.DRAFT:
+        survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
+        response = None
+    else:
+        survey = response.survey
     if blocked := _unavailable(request, survey):
         return blocked
-    response = _current_response(request, survey)
     if response is None:
         if request.method == "GET":
             return redirect("surveys:start", slug=slug)
@@ -157,6 +179,7 @@ def survey_page(request, slug, position):
                 language=get_language(),
                 advance=not going_back,
                 layout=layout,
+                saved=saved,
             )
         except ResponseClosed:
             return redirect("surveys:start", slug=slug)

@@ -146,3 +146,11 @@ def test_participants_have_at_least_one_answer(survey, response):
     participation = survey_participation(survey)
     assert (participation.participants, participation.complete) == (1, 0)
     assert participation.completion_rate == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_answers_read_outside_the_transaction_that_locked_the_response(survey):
+    response, _ = response_start(survey=survey, language="fr")
+    with pytest.raises(ValueError, match="locked the response"):
+        page_save(response=response, page_position=1, values=PAGE_1, language="fr", saved={})
+    assert not Answer.objects.exists()

@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8799)
     args = parser.parse_args()
     url = django_setup()
@@ -167,7 +168,7 @@ def main() -> None:
         "STATIC_ROOT": static_root,
         "GUNICORN_BIND": f"127.0.0.1:{args.port}",
         "GUNICORN_WORKERS": str(args.workers),
-        "GUNICORN_THREADS": "1",
+        "GUNICORN_THREADS": str(args.threads),
         "PYTHONPATH": str(ROOT),
     }
     subprocess.run(

@@ -87,6 +87,15 @@ class PageForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*(self._layout_for(q) for q in questions))
 
+    @property
+    def fragment_vary(self) -> str | None:
+        """What the HTML of this form depends on besides the survey's layout and the language,
+        when it is a fresh form (nothing typed, nothing saved): the page template then caches
+        it. None for a form holding answers or errors, rendered each time."""
+        if self.is_bound or any(value not in (None, "", []) for value in self.initial.values()):
+            return None
+        return f"{'strict' if self.strict else 'lenient'}:{','.join(q.code for q in self.questions)}"
+
     def _add_fields(self, q: Question) -> None:
         label = f"{q.position}. {q.text}"
         # Required-ness is checked in clean(): it depends on skip logic and on the direction.

@@ -131,10 +131,13 @@ def respondent_response(slug: str, token: str | None, *, for_update: bool = Fals
     query; with ``for_update``, the response row stays locked until the transaction ends."""
     if not token or len(token) > 100:
         return None
-    rows = Response.objects.select_related("survey").filter(survey__slug=slug, token_hash=token_hash(token))
+    rows = Response.objects.select_related("survey")
     if for_update:
         rows = rows.select_for_update(of=("self",))
-    return rows.first()
+    try:  # token_hash is unique: get() needs no ORDER BY, where first() would add one
+        return rows.get(survey__slug=slug, token_hash=token_hash(token))
+    except Response.DoesNotExist:
+        return None
 
 
 def open_surveys() -> list[Survey]:

@@ -3,7 +3,7 @@ completing the questionnaire page by page (about a third abandoning part-way), b
 and time; then checks in the database that every answer every respondent submitted is there.
 In the same run, the same figures for a minimal view doing a single INSERT (the ceiling).
 
-    .venv/bin/python bench/load.py [--respondents 200] [--concurrency 20] [--workers 4]
+    .venv/bin/python bench/load.py [--respondents 200] [--concurrency 20] [--workers 3] [--threads 1]
 
 Aims: no error, no lost answer, page submissions at half the ceiling or better, p95 under
 100 ms with 20 concurrent respondents on a 2-core machine.
@@ -135,7 +135,7 @@ def main() -> None:
     )
     parser.add_argument("--respondents", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8799)
     args = parser.parse_args()

@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .health import health
-
+# /healthz is answered by config.health.HealthCheckMiddleware, ahead of host and HTTPS checks.
 urlpatterns = [
-    path("healthz", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("dashboard/", include("analysis.urls")),

@@ -1,11 +1,16 @@
 """The production settings pass Django's deployment checks, and send the security headers."""
 
+import http.client
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError, connection
+from django.test import override_settings
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +60,31 @@ def test_pages_send_the_security_headers(client, survey):
 def test_the_health_check_answers_ok(client):
     reply = client.get("/healthz")
     assert reply.status_code == 200 and reply.content == b"ok"
+    assert reply["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+@override_settings(ALLOWED_HOSTS=["survey.example.org"], SECURE_SSL_REDIRECT=True)
+def test_the_health_check_answers_the_containers_own_address_over_plain_http(client):
+    """docker-compose asks http://127.0.0.1:8000/healthz: neither an allowed host nor HTTPS."""
+    assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400  # any other page
+    reply = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert reply.status_code == 200 and reply.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_the_health_check_reports_a_database_that_does_not_answer(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    reply = client.get("/healthz")
+    assert reply.status_code == 503 and reply.content == b"database unavailable"
+
+
+@pytest.mark.django_db
+def test_only_a_get_of_the_health_check_is_answered_there(client):
+    assert client.post("/healthz").status_code == 404
 
 
 def test_the_access_log_leaves_out_the_client_address_and_user_agent():
@@ -108,3 +138,68 @@ def test_collectstatic_works_with_the_production_storage(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert list((tmp_path / "static" / "css").glob("site.*.css"))
+
+
+def env_example() -> dict[str, str]:
+    """The settings of .env.example, as docker compose passes them (inline comments dropped)."""
+    settings = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        line = line.split(" #", 1)[0].strip()
+        if line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            settings[key] = value
+    return settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_container_start_sequence_serves_the_survey_and_its_health_check(tmp_path):
+    """What `docker compose up` runs in the web container, without Docker: collectstatic (the
+    image's build step), the entrypoint (migrate, load the instrument), gunicorn with
+    .env.example's settings; then the compose file's own health check command."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        **env_example(),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    build = [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"]
+    subprocess.run(build, cwd=ROOT, env=env, check=True, capture_output=True)
+    command = [
+        "deploy/entrypoint.sh",
+        "gunicorn",
+        "config.wsgi:application",
+        "--config",
+        "deploy/gunicorn.conf.py",
+    ]
+    log = tmp_path / "web.log"  # a file, not a pipe: a full pipe would stall the server
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    compose = (ROOT / "docker-compose.yml").read_text()
+    health_check = compose.split('"python", "-c", "', 1)[1].split('"]', 1)[0].replace("8000", str(port))
+    try:
+        deadline = time.monotonic() + 60  # migrations and the instrument come first
+        while True:
+            probe = subprocess.run([sys.executable, "-c", health_check], capture_output=True, text=True)
+            if probe.returncode == 0 or server.poll() is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert probe.returncode == 0, probe.stderr[-2000:]
+        site = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        site.request("GET", "/", headers={"Host": "survey.example.org", "X-Forwarded-Proto": "https"})
+        reply = site.getresponse()
+        assert reply.status == 302
+        assert reply.headers["Location"] == "/s/cme-social-network-2022/"
+        assert "Strict-Transport-Security" in reply.headers
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output = log.read_text()
+    assert "Created survey 'cme-social-network-2022'" in output, output[-2000:]

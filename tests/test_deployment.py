@@ -172,7 +172,7 @@ def test_the_container_start_sequence_serves_the_survey_and_its_health_check(tmp
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
     build = [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"]
-    subprocess.run(build, cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(build, cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603 - ours
     command = [
         "deploy/entrypoint.sh",
         "gunicorn",
@@ -181,13 +181,13 @@ def test_the_container_start_sequence_serves_the_survey_and_its_health_check(tmp
         "deploy/gunicorn.conf.py",
     ]
     log = tmp_path / "web.log"  # a file, not a pipe: a full pipe would stall the server
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)  # noqa: S603
     compose = (ROOT / "docker-compose.yml").read_text()
     health_check = compose.split('"python", "-c", "', 1)[1].split('"]', 1)[0].replace("8000", str(port))
     try:
         deadline = time.monotonic() + 60  # migrations and the instrument come first
         while True:
-            probe = subprocess.run([sys.executable, "-c", health_check], capture_output=True, text=True)
+            probe = subprocess.run([sys.executable, "-c", health_check], capture_output=True, text=True)  # noqa: S603
             if probe.returncode == 0 or server.poll() is not None or time.monotonic() > deadline:
                 break
             time.sleep(0.2)

@@ -96,10 +96,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-    )
+    "default": {
+        **dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        ),
+        # Behind PgBouncer in transaction pooling mode, a server-side cursor (what Django uses
+        # for QuerySet.iterator() on PostgreSQL) could meet another client's transaction.
+        "DISABLE_SERVER_SIDE_CURSORS": env_bool("DISABLE_SERVER_SIDE_CURSORS", False),
+    }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

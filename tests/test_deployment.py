@@ -2,6 +2,7 @@
 
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -203,3 +204,14 @@ def test_the_container_start_sequence_serves_the_survey_and_its_health_check(tmp
         server.wait(timeout=30)
     output = log.read_text()
     assert "Created survey 'cme-social-network-2022'" in output, output[-2000:]
+
+
+def test_env_example_names_every_setting_the_platform_reads():
+    read = set()
+    for source in ("config/settings.py", "deploy/gunicorn.conf.py"):
+        text = (ROOT / source).read_text()
+        read |= set(re.findall(r'(?:environ\.get|env_bool|env_list)\(\s*"([A-Z_]+)"', text))
+    read |= set(re.findall(r"\$\{([A-Z_]+)", (ROOT / "deploy" / "entrypoint.sh").read_text()))
+    named = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), flags=re.MULTILINE))
+    assert len(read) > 20
+    assert read - named == set()

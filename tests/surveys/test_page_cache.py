@@ -2,7 +2,7 @@
 a page holding answers or errors is rendered each time."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 
 from surveys.models import Question, Survey
@@ -23,7 +23,9 @@ def page(respondent, position: int) -> str:
 
 def test_a_fresh_page_is_kept_once_rendered(started):
     html = page(started, 1)
-    kept = cache.get(fragment_key(started.survey, "fr", "strict:Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8"))
+    kept = caches["template_fragments"].get(
+        fragment_key(started.survey, "fr", "strict:Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8")
+    )
     assert kept is not None
     assert kept in html
     assert "Vous êtes" in kept

@@ -185,10 +185,12 @@ RESPONSE_COOKIE_MAX_AGE = int(os.environ.get("RESPONSE_COOKIE_MAX_AGE", str(120 
 # it appends the client's address to (e.g. HTTP_X_FORWARDED_FOR).
 RESPONSE_START_LIMIT = int(os.environ.get("RESPONSE_START_LIMIT", "30"))
 RESPONSE_START_WINDOW = int(os.environ.get("RESPONSE_START_WINDOW", "600"))
+RATE_LIMIT_CLIENT_HEADER = os.environ.get("RATE_LIMIT_CLIENT_HEADER", "")
 
 # In each process's memory: the response-start counters (default), and apart from them the
 # pages' rendered questions ({% cache %} uses "template_fragments"), so that neither pushes the
-# other out. Both are keyed so that several processes or copies stay correct (README).
+# other out. The counters are per process (README, "Starting responses"); the pages are keyed by
+# the survey's layout stamp, so several processes or copies stay correct.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -201,7 +203,6 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2_000},
     },
 }
-RATE_LIMIT_CLIENT_HEADER = os.environ.get("RATE_LIMIT_CLIENT_HEADER", "")
 
 # Respondents must not be identifiable from the logs either: Django's request logger
 # only logs errors and never the client address; we keep its default handlers.

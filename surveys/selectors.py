@@ -27,6 +27,8 @@ class Layout:
     pages: list[Page]
     questions: list[Question]
     by_code: dict[str, Question] = field(init=False)
+    code_of_question: dict[int, str] = field(init=False)
+    choice_by_id: dict[int, Choice] = field(init=False)
     rules: list[Rule] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -120,18 +122,13 @@ def response_navigator(layout: Layout, response: Response, answers: dict[str, An
     )
 
 
-def response_by_token(survey: Survey, token: str | None) -> Response | None:
-    if not token or len(token) > 100:
-        return None
-    return Response.objects.filter(survey=survey, token_hash=token_hash(token)).first()
-
-
 def respondent_response(slug: str, token: str | None, *, for_update: bool = False) -> Response | None:
-    """The response this browser's token holds in the survey ``slug``, with its survey, in one
-    query; with ``for_update``, the response row stays locked until the transaction ends."""
+    """The response this browser's token holds in the survey ``slug`` (never a draft), with its
+    survey, in one query; with ``for_update``, the response row stays locked until the
+    transaction ends."""
     if not token or len(token) > 100:
         return None
-    rows = Response.objects.select_related("survey")
+    rows = Response.objects.select_related("survey").exclude(survey__status=Survey.Status.DRAFT)
     if for_update:
         rows = rows.select_for_update(of=("self",))
     try:  # token_hash is unique: get() needs no ORDER BY, where first() would add one

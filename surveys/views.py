@@ -15,19 +15,18 @@ from .selectors import (
     open_surveys,
     respondent_response,
     response_answers,
-    response_by_token,
     response_navigator,
     survey_layout,
 )
 from .services import PageIncomplete, ResponseClosed, page_save, response_start
 
 
-def _cookie_name(survey: Survey) -> str:
-    return f"response-{survey.slug}"
+def _cookie_name(slug: str) -> str:
+    return f"response-{slug}"
 
 
-def _current_response(request: HttpRequest, survey: Survey) -> Response | None:
-    return response_by_token(survey, request.COOKIES.get(_cookie_name(survey)))
+def _current_response(request: HttpRequest, slug: str, *, for_update: bool = False) -> Response | None:
+    return respondent_response(slug, request.COOKIES.get(_cookie_name(slug)), for_update=for_update)
 
 
 def _refuse(request, survey, status: int, title: str, message: str) -> HttpResponse:
@@ -56,7 +55,7 @@ def survey_start(request, slug):
     survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
     if blocked := _unavailable(request, survey):
         return blocked
-    response = _current_response(request, survey)
+    response = _current_response(request, slug)
     if response and response.is_complete:
         return render(request, "surveys/completed.html", {"survey": survey})
     form = ConsentForm(request.POST if request.method == "POST" else None)
@@ -79,7 +78,7 @@ def survey_start(request, slug):
             first = survey_layout(survey).pages[0].position
             reply = redirect("surveys:page", slug=slug, position=first)
             reply.set_cookie(
-                _cookie_name(survey),
+                _cookie_name(slug),
                 token,
                 max_age=settings.RESPONSE_COOKIE_MAX_AGE,
                 secure=settings.RESPONSE_COOKIE_SECURE,
@@ -108,13 +107,11 @@ def survey_page(request, slug, position):
 
 
 def _survey_page(request, slug, position):
-    token = request.COOKIES.get(f"response-{slug}")
-    response = respondent_response(slug, token, for_update=request.method == "POST")
-    if response is None or response.survey.status == Survey.Status.DRAFT:
-        survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
-        response = None
+    response = _current_response(request, slug, for_update=request.method == "POST")
+    if response is not None:
+        survey = response.survey  # read with the response: one query
     else:
-        survey = response.survey
+        survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
     if blocked := _unavailable(request, survey):
         return blocked
     if response is None:
@@ -220,7 +217,7 @@ def _renderable(question, visible: set[str], page) -> bool:
 @require_http_methods(["GET"])
 def survey_thanks(request, slug):
     survey = get_object_or_404(Survey, slug=slug)
-    response = _current_response(request, survey)
+    response = _current_response(request, slug)
     if response is None or not response.is_complete:
         return redirect("surveys:start", slug=slug)
     return render(request, "surveys/thanks.html", {"survey": survey})

@@ -326,5 +326,14 @@ def test_a_draft_survey_is_not_found(respondent, survey):
     assert respondent.client.get(respondent.url("start")).status_code == 404
 
 
+def test_a_survey_turned_back_to_draft_takes_no_more_answers(started, survey):
+    started.submit(1)
+    survey.status = survey.Status.DRAFT
+    survey.save()
+    assert started.client.get(started.url("page", position=2)).status_code == 404
+    assert started.submit(2).status_code == 404
+    assert "Q9" not in response_answers(the_response())
+
+
 def test_the_home_page_leads_to_the_only_open_survey(respondent):
     assert respondent.client.get("/")["Location"] == respondent.url("start")

@@ -153,6 +153,14 @@ def main() -> None:
     survey = instrument_load(
         spec=dataclasses.replace(parse_instrument(source), slug="load-test", status="open")
     ).survey
+    Response.objects.filter(survey=survey).delete()  # an interrupted run's leftovers
+    # Planner statistics and no dead rows from earlier runs, as autovacuum keeps a production
+    # database (some machines here run PostgreSQL without it).
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE surveys_response, surveys_answer, surveys_answer_choices")
     static_root = tempfile.mkdtemp(prefix="medsurvey-static-")
     env = {
         **os.environ,

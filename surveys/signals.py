@@ -11,14 +11,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Choice, Page, Question, Survey
+from .selectors import layout_forget
 
 _batch = threading.local()
 
 
 def layout_changed(survey_ids) -> None:
     """Renew the stamp of these surveys: every process rebuilds their layouts on next use."""
-    from .selectors import layout_forget
-
     ids = [i for i in survey_ids if i is not None]
     for survey_id in ids:
         layout_forget(survey_id)

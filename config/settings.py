@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "surveys",
     "analysis",
 ]
@@ -59,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who changed the instrument in the admin, for its history (investigators only: respondents
+    # never sign in, and their requests touch no instrument row).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,6 +110,17 @@ DATABASES = {
         "DISABLE_SERVER_SIDE_CURSORS": env_bool("DISABLE_SERVER_SIDE_CURSORS", False),
     }
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a study too: write-ahead logging lets pages be read while an
+    # answer is written; every transaction takes the write lock when it begins (IMMEDIATE), so
+    # two saves queue instead of failing with "database is locked" when a read turns into a
+    # write; a save waits up to SQLITE_TIMEOUT seconds for its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -138,6 +153,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# The instrument's history is a record, not an undo button: reverting from it could bring back a
+# structure that answers no longer match.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -187,16 +206,26 @@ RESPONSE_START_LIMIT = int(os.environ.get("RESPONSE_START_LIMIT", "30"))
 RESPONSE_START_WINDOW = int(os.environ.get("RESPONSE_START_WINDOW", "600"))
 RATE_LIMIT_CLIENT_HEADER = os.environ.get("RATE_LIMIT_CLIENT_HEADER", "")
 
-# In each process's memory: the response-start counters (default), and apart from them the
-# pages' rendered questions ({% cache %} uses "template_fragments"), so that neither pushes the
-# other out. The counters are per process (README, "Starting responses"); the pages are keyed by
-# the survey's layout stamp, so several processes or copies stay correct.
+# The response-start counters (default) and, apart from them, the pages' rendered questions
+# ({% cache %} uses "template_fragments"), so that neither pushes the other out. With REDIS_URL
+# the counters live in Redis, shared by every web process and copy; without it, in each
+# process's memory (the limit then applies per process). The pages stay in each process's
+# memory either way: they are keyed by the survey's layout stamp, so every copy stays correct.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "counters",
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
-    },
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "medsurvey",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "counters",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    ),
     "template_fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",

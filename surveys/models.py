@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 SCALE_FLOOR = 0
 SCALE_CEILING = 10
@@ -47,6 +48,11 @@ class Survey(models.Model):
     # Renewed whenever a page, question or choice of the survey changes (surveys/signals.py):
     # each process keeps the survey's layout in memory for as long as the stamp is the same.
     layout_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
+    # SHA-256 of the instrument as it was last loaded from a file (empty for a survey never
+    # loaded from one): tells whether the file or the database changed since (see
+    # services.instrument_load).
+    instrument_digest = models.CharField(max_length=64, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["layout_stamp", "instrument_digest"])
 
     class Meta:
         verbose_name = _("survey")
@@ -92,6 +98,7 @@ class Page(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     lead_in_fr = models.TextField(_("lead-in (French)"), blank=True)
     lead_in_en = models.TextField(_("lead-in (English)"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("page")
@@ -153,6 +160,7 @@ class Question(models.Model):
     condition_operator = models.CharField(
         _("condition"), max_length=10, choices=ConditionOperator, blank=True
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("question")
@@ -214,6 +222,7 @@ class Choice(models.Model):
     label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
     # Ticking it asks for a "please specify" text.
     is_other = models.BooleanField(_("is the 'other, please specify' option"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("choice")
@@ -255,6 +264,8 @@ class Response(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     # The furthest page submitted: where "resume" continues and how far one may jump.
     furthest_page = models.PositiveSmallIntegerField(default=0)
+    # A pilot run by an investigator (the staff preview): never counted as data unless asked for.
+    is_test = models.BooleanField(_("test response"), default=False)
 
     class Meta:
         verbose_name = _("response")
@@ -271,6 +282,8 @@ class Response(models.Model):
         indexes = [
             # survey_status and the dashboard count responses of one survey by status.
             models.Index(fields=["survey", "status"], name="response_survey_status_idx"),
+            # Whether a survey has test responses at all (the analyses skip the filter when not).
+            models.Index(fields=["survey"], condition=Q(is_test=True), name="response_test_idx"),
         ]
 
     def __str__(self) -> str:

@@ -20,4 +20,6 @@ STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.Stati
 # the live server's request threads would share, and two requests at once (a page's two chart
 # images) deadlock on it. With a file, every thread has its own connection.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # SQLITE_TEST_DB lets two test runs share a checkout without sharing a database.
+    test_db = os.environ.get("SQLITE_TEST_DB", ".test-db.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / test_db)}  # noqa: F405

@@ -48,11 +48,11 @@ class Survey(models.Model):
     # Renewed whenever a page, question or choice of the survey changes (surveys/signals.py):
     # each process keeps the survey's layout in memory for as long as the stamp is the same.
     layout_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
-    # SHA-256 of the instrument as it was last loaded from a file (empty for a survey never
-    # loaded from one): tells whether the file or the database changed since (see
-    # services.instrument_load).
-    instrument_digest = models.CharField(max_length=64, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["layout_stamp", "instrument_digest"])
+    # The instrument as it was last loaded from a file, in the file's format (None for a survey
+    # never loaded from one): the common ancestor that tells whether the file, the admin or both
+    # changed something since (see services.instrument_load).
+    loaded_instrument = models.JSONField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["layout_stamp", "loaded_instrument"])
 
     class Meta:
         verbose_name = _("survey")

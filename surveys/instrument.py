@@ -57,16 +57,6 @@ class QuestionSpec:
     scale: ScaleSpec | None = None
     condition: Condition | None = None
 
-    def structure(self) -> tuple:
-        """What answers depend on: changing it once responses exist would corrupt them."""
-        return (
-            self.code,
-            self.kind,
-            tuple((c.code, c.is_other) for c in self.choices),
-            (self.scale.min, self.scale.max) if self.scale else None,
-            self.condition,
-        )
-
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -94,9 +84,6 @@ class InstrumentSpec:
     @property
     def questions(self) -> list[QuestionSpec]:
         return [q for page in self.pages for q in page.questions]
-
-    def structure(self) -> tuple:
-        return tuple(tuple(q.structure() for q in page.questions) for page in self.pages)
 
 
 class _Node(dict):
@@ -128,6 +115,11 @@ def parse_instrument(source: str) -> InstrumentSpec:
         raise InstrumentError(f"{where}not valid YAML/JSON: {exc.problem}") from exc
     except yaml.YAMLError as exc:
         raise InstrumentError(f"not valid YAML/JSON: {exc}") from exc
+    return _Parser().survey(data)
+
+
+def parse_data(data) -> InstrumentSpec:
+    """An instrument already read into plain data (JSON, or what ``spec_to_data`` gives)."""
     return _Parser().survey(data)
 
 
@@ -183,6 +175,13 @@ class _Parser:
             return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         if isinstance(value, dt.date):
             return dt.datetime.combine(value, dt.time.min, tzinfo=dt.UTC)
+        if isinstance(value, str):  # JSON has no dates: ISO 8601 text
+            try:
+                parsed = dt.datetime.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
         self.fail(node, f"'{key}' must be a date (YYYY-MM-DD) or a date and time")
 
     def survey(self, data) -> InstrumentSpec:

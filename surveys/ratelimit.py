@@ -1,16 +1,21 @@
 """A limit on how fast one client can start new responses (a script filling the survey).
 
 Nothing identifying is stored: the client's address is hashed with the secret key and the
-current time window into a cache key, which expires with the window.
+current time window into a cache key, which expires with the window. With REDIS_URL the
+counters are in Redis, so every web process and copy counts against the same limit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
@@ -31,10 +36,16 @@ def allow_response_start(request) -> bool:
     slot = int(time.time() // window)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client_address(request)}|{slot}".encode()).hexdigest()
     key = f"start-rate:{digest[:32]}"
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except RedisError:
+        # The limit guards against scripts: a shared cache that does not answer must not turn
+        # respondents away. Logged without the client's address.
+        logger.warning("Response-start limit not applied: the shared cache (REDIS_URL) did not answer")
+        return True
     return count <= limit

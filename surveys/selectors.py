@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from .instrument import ChoiceSpec, InstrumentSpec, PageSpec, QuestionSpec, ScaleSpec, Text
 from .models import Answer, Choice, Page, Question, Response, Survey
 from .skip_logic import Condition, Navigator, Rule
 from .values import AnswerValue
@@ -87,6 +88,60 @@ def _layout_read(survey: Survey) -> Layout:
     return Layout(survey_id=survey.pk, stamp=survey.layout_stamp, pages=pages, questions=questions)
 
 
+def survey_spec(survey: Survey) -> InstrumentSpec:
+    """The live instrument, as the spec a file describing it would give."""
+    layout = survey_layout(survey)
+
+    def text(obj, field: str) -> Text:
+        return Text(getattr(obj, f"{field}_fr"), getattr(obj, f"{field}_en"))
+
+    def question(q: Question) -> QuestionSpec:
+        cc = q.condition_choice
+        return QuestionSpec(
+            code=q.code,
+            kind=q.kind,
+            text=text(q, "text"),
+            help=text(q, "help"),
+            required=q.required,
+            has_comment=q.has_comment,
+            choices=tuple(ChoiceSpec(c.code, text(c, "label"), c.is_other) for c in q.choices.all()),
+            scale=(
+                ScaleSpec(q.scale_min, q.scale_max, text(q, "scale_min_label"), text(q, "scale_max_label"))
+                if q.kind == Question.Kind.SCALE
+                else None
+            ),
+            condition=Condition(cc.question.code, q.condition_operator, cc.code) if cc else None,
+        )
+
+    return InstrumentSpec(
+        slug=survey.slug,
+        version=survey.instrument_version,
+        status=survey.status,
+        title=text(survey, "title"),
+        introduction=text(survey, "introduction"),
+        consent=text(survey, "consent"),
+        ethics_approval=survey.ethics_approval,
+        contact=survey.contact,
+        opens_at=survey.opens_at,
+        closes_at=survey.closes_at,
+        pages=tuple(
+            PageSpec(text(p, "title"), text(p, "lead_in"), tuple(question(q) for q in layout.questions_on(p)))
+            for p in layout.pages
+        ),
+        analysis=survey.analysis or {},
+    )
+
+
+def survey_answer_counts(survey_id: int) -> tuple[int, int]:
+    """(real, test) responses of the survey that hold at least one answer."""
+    counts = (
+        Response.objects.filter(survey_id=survey_id)
+        .filter(Exists(Answer.objects.filter(response=OuterRef("pk"))))
+        .aggregate(real=Count("pk", filter=Q(is_test=False)), test=Count("pk", filter=Q(is_test=True)))
+    )
+    return counts["real"], counts["test"]
+
+
 def response_answers(response: Response, layout: Layout | None = None) -> dict[str, AnswerValue]:
     """The response's answers keyed by question code, in one query (a multiple choice comes as
     one row per ticked choice), in the questionnaire's order of choices."""
@@ -155,14 +210,14 @@ class Participation:
         return 100 * self.complete / self.participants if self.participants else None
 
 
-def survey_participation(survey: Survey) -> Participation:
-    """Participants answered at least one question; complete ones submitted the last page."""
-    counts = (
-        Response.objects.filter(survey=survey)
-        .filter(Exists(Answer.objects.filter(response=OuterRef("pk"))))
-        .aggregate(
-            participants=Count("pk"),
-            complete=Count("pk", filter=Q(status=Response.Status.COMPLETE)),
-        )
+def survey_participation(survey: Survey, *, include_tests: bool = False) -> Participation:
+    """Participants answered at least one question; complete ones submitted the last page.
+    Test responses (pilot runs) count only with ``include_tests``."""
+    responses = Response.objects.filter(survey=survey)
+    if not include_tests:
+        responses = responses.filter(is_test=False)
+    counts = responses.filter(Exists(Answer.objects.filter(response=OuterRef("pk")))).aggregate(
+        participants=Count("pk"),
+        complete=Count("pk", filter=Q(status=Response.Status.COMPLETE)),
     )
     return Participation(participants=counts["participants"], complete=counts["complete"])

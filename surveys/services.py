@@ -1,4 +1,5 @@
-"""Writes: loading an instrument, starting a response, saving a page, completing."""
+"""Writes: starting a response, saving a page, completing (loading an instrument:
+``instrument_services``, re-exported here)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .instrument import InstrumentSpec, QuestionSpec
-from .models import Answer, Choice, Page, Question, Response, Survey
+from .instrument_services import InstrumentConflict, LoadResult, instrument_load  # noqa: F401
+from .models import Answer, Question, Response, Survey
 from .selectors import Layout, response_answers, survey_layout, token_hash
-from .signals import layout_changes_batched
-from .skip_logic import Condition, Navigator, visible_codes
+from .skip_logic import Navigator, visible_codes
 from .values import AnswerValue
 
 
-class InstrumentConflict(Exception):
-    """The file changes what existing answers mean."""
+class DeletionNotConfirmed(Exception):
+    """Real responses would be deleted without the confirmation of how many."""
+
+    def __init__(self, real: int) -> None:
+        super().__init__(f"{real} real response(s) selected: confirm their number to delete them")
+        self.real = real
 
 
 class ResponseClosed(Exception):
@@ -32,192 +36,48 @@ class PageIncomplete(Exception):
 
 
 # ---------------------------------------------------------------------------------------------
-# The instrument
-
-
-def _survey_structure(survey: Survey) -> tuple:
-    layout = survey_layout(survey)
-    return tuple(tuple(_question_structure(q) for q in layout.questions_on(page)) for page in layout.pages)
-
-
-def _question_structure(q: Question) -> tuple:
-    condition = None
-    if q.condition_choice_id:
-        cc = q.condition_choice
-        condition = Condition(cc.question.code, q.condition_operator, cc.code)
-    return (
-        q.code,
-        q.kind,
-        tuple((c.code, c.is_other) for c in q.choices.all()),
-        (q.scale_min, q.scale_max) if q.kind == Question.Kind.SCALE else None,
-        condition,
-    )
-
-
-def _question_fields(spec: QuestionSpec) -> dict:
-    scale = spec.scale
-    return {
-        "kind": spec.kind,
-        "text_fr": spec.text.fr,
-        "text_en": spec.text.en,
-        "help_fr": spec.help.fr,
-        "help_en": spec.help.en,
-        "required": spec.required,
-        "has_comment": spec.has_comment,
-        "scale_min": scale.min if scale else None,
-        "scale_max": scale.max if scale else None,
-        "scale_min_label_fr": scale.min_label.fr if scale else "",
-        "scale_min_label_en": scale.min_label.en if scale else "",
-        "scale_max_label_fr": scale.max_label.fr if scale else "",
-        "scale_max_label_en": scale.max_label.en if scale else "",
-    }
-
-
-def _differs(obj, name: str, value) -> bool:
-    field = obj._meta.get_field(name)
-    if field.is_relation:  # compare ids: an unsaved object has no related row to fetch
-        return getattr(obj, field.attname) != (value.pk if value is not None else None)
-    return getattr(obj, name) != value
-
-
-def _assign(obj, values: dict) -> bool:
-    """Set the values that differ and save them; report whether anything changed."""
-    changed = [name for name, value in values.items() if _differs(obj, name, value)]
-    for key in changed:
-        setattr(obj, key, values[key])
-    if changed:
-        obj.full_clean()
-        if obj.pk:
-            obj.save(update_fields=changed)
-        else:
-            obj.save()
-    return bool(changed)
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    survey: Survey
-    created: bool
-    changed: int  # rows created or updated; 0 means the file matched the database
-
-    def summary(self) -> str:
-        if self.created:
-            return f"Created survey '{self.survey.slug}' (version {self.survey.instrument_version})."
-        if not self.changed:
-            return f"Survey '{self.survey.slug}' is already up to date: nothing changed."
-        return f"Updated survey '{self.survey.slug}': {self.changed} row(s) changed."
-
-
-def instrument_load(*, spec: InstrumentSpec) -> LoadResult:
-    """Create or update the survey the file describes.
-
-    Wording can always change. Once the survey has responses its structure (codes, kinds,
-    choices, scale bounds, conditions, pages) cannot: that needs a new slug and version.
-    """
-    # The stamp is renewed once, inside the transaction: other processes see the new stamp
-    # and the new questions together, or neither.
-    with transaction.atomic(), layout_changes_batched():
-        return _instrument_load(spec)
-
-
-def _instrument_load(spec: InstrumentSpec) -> LoadResult:
-    survey = Survey.objects.select_for_update().filter(slug=spec.slug).first()
-    created = survey is None
-    fields = {
-        "instrument_version": spec.version,
-        "title_fr": spec.title.fr,
-        "title_en": spec.title.en,
-        "introduction_fr": spec.introduction.fr,
-        "introduction_en": spec.introduction.en,
-        "consent_fr": spec.consent.fr,
-        "consent_en": spec.consent.en,
-        "ethics_approval": spec.ethics_approval,
-        "contact": spec.contact,
-        "analysis": spec.analysis,
-    }
-    changed = 0
-    if created:
-        survey = Survey(slug=spec.slug, status=spec.status, opens_at=spec.opens_at, closes_at=spec.closes_at)
-        _assign(survey, fields)
-    else:
-        same_structure = _survey_structure(survey) == spec.structure()
-        if not same_structure:
-            answered = survey.responses.filter(answers__isnull=False).distinct().count()
-            if answered:
-                raise InstrumentConflict(
-                    f"Survey '{survey.slug}' already has {answered} response(s) with answers; "
-                    "the file changes its questions' codes, kinds, choices, pages or conditions, "
-                    "which would change what those answers mean. Publish a new version instead: "
-                    "give the file a new slug (and version) and load it as a new survey."
-                )
-            # No answers yet: rebuild the questionnaire from the file.
-            survey.responses.all().delete()
-            Question.objects.filter(survey=survey).update(condition_choice=None, condition_operator="")
-            survey.questions.all().delete()
-            survey.pages.all().delete()
-            changed += 1
-        changed += _assign(survey, fields)
-    changed += _load_pages(survey, spec)
-    return LoadResult(survey=survey, created=created, changed=changed)
-
-
-def _load_pages(survey: Survey, spec: InstrumentSpec) -> int:
-    """Create what is missing and update wording in place (matching pages by position,
-    questions by code, choices by code): reloading an unchanged file writes nothing."""
-    changed = 0
-    pages = {p.position: p for p in survey.pages.all()}
-    questions = {q.code: q for q in survey.questions.prefetch_related("choices")}
-    position = 0
-    for page_number, page_spec in enumerate(spec.pages, start=1):
-        page = pages.get(page_number) or Page(survey=survey, position=page_number)
-        changed += _assign(
-            page,
-            {
-                "title_fr": page_spec.title.fr,
-                "title_en": page_spec.title.en,
-                "lead_in_fr": page_spec.lead_in.fr,
-                "lead_in_en": page_spec.lead_in.en,
-            },
-        )
-        for q_spec in page_spec.questions:
-            position += 1
-            question = questions.get(q_spec.code) or Question(survey=survey, code=q_spec.code)
-            values = {**_question_fields(q_spec), "page": page, "position": position}
-            if q_spec.condition:
-                cond = q_spec.condition
-                values["condition_choice"] = Choice.objects.get(
-                    question__survey=survey, question__code=cond.question, code=cond.choice
-                )
-                values["condition_operator"] = cond.operator
-            else:
-                values["condition_choice"], values["condition_operator"] = None, ""
-            changed += _assign(question, values)
-            existing = {c.code: c for c in question.choices.all()} if question.pk else {}
-            for choice_position, c_spec in enumerate(q_spec.choices, start=1):
-                choice = existing.get(c_spec.code) or Choice(question=question, code=c_spec.code)
-                changed += _assign(
-                    choice,
-                    {
-                        "position": choice_position,
-                        "label_fr": c_spec.label.fr,
-                        "label_en": c_spec.label.en,
-                        "is_other": c_spec.is_other,
-                    },
-                )
-    return changed
-
-
-# ---------------------------------------------------------------------------------------------
 # Responses
 
 
-def response_start(*, survey: Survey, language: str, now: dt.datetime | None = None) -> tuple[Response, str]:
-    """A new anonymous response and the token its browser keeps (only its hash is stored)."""
+def response_start(
+    *, survey: Survey, language: str, now: dt.datetime | None = None, is_test: bool = False
+) -> tuple[Response, str]:
+    """A new anonymous response and the token its browser keeps (only its hash is stored);
+    ``is_test`` for an investigator's pilot run, which no analysis counts unless asked to."""
     token = secrets.token_urlsafe(32)
     response = Response.objects.create(
-        survey=survey, token_hash=token_hash(token), language=language[:2], started_at=now or timezone.now()
+        survey=survey,
+        token_hash=token_hash(token),
+        language=language[:2],
+        started_at=now or timezone.now(),
+        is_test=is_test,
     )
     return response, token
+
+
+def test_responses_delete(*, survey: Survey) -> int:
+    """Delete the survey's test responses and their answers; return how many responses went."""
+    with transaction.atomic():
+        responses = Response.objects.filter(survey=survey, is_test=True)
+        count = responses.count()
+        responses.delete()
+    return count
+
+
+def responses_delete(*, survey: Survey, response_ids, confirmed_real: int) -> tuple[int, int]:
+    """Delete these responses of the survey; (real, test) counts deleted.
+
+    Real responses are data: they go only when ``confirmed_real`` is exactly how many of them
+    are selected, so that nothing is deleted on a guess or a stale page.
+    """
+    with transaction.atomic():
+        responses = Response.objects.select_for_update().filter(survey=survey, pk__in=list(response_ids))
+        real = responses.filter(is_test=False).count()
+        test = responses.filter(is_test=True).count()
+        if real and confirmed_real != real:
+            raise DeletionNotConfirmed(real)
+        responses.delete()
+    return real, test
 
 
 @dataclass(frozen=True)

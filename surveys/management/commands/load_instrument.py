@@ -4,25 +4,38 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveys.instrument import InstrumentError, parse_instrument
 from surveys.services import InstrumentConflict, instrument_load
+from surveys.structure import StructureFrozen
 
 
 class Command(BaseCommand):
-    help = "Create or update a survey from an instrument file (YAML or JSON)."
+    help = (
+        "Create or update a survey from an instrument file (YAML or JSON). The database holds the "
+        "live instrument: an unchanged file changes nothing, edits made in the admin are kept, and "
+        "a file changed while the admin also changed the survey is refused (see README)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "path", type=Path, help="the instrument file, e.g. instruments/cme-social-network-2022.yaml"
         )
+        parser.add_argument(
+            "--overwrite-edits",
+            action="store_true",
+            help="let the file win over edits made in the admin since it was last loaded (they are lost)",
+        )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, overwrite_edits: bool, **options):
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"{path}: cannot read the file ({exc})") from exc
         try:
-            result = instrument_load(spec=parse_instrument(source))
+            result = instrument_load(spec=parse_instrument(source), overwrite_edits=overwrite_edits)
         except InstrumentError as exc:
             raise CommandError(f"{path}: {exc}. Nothing was loaded.") from exc
         except InstrumentConflict as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        self.stdout.write(self.style.SUCCESS(result.summary()))
+        except StructureFrozen as exc:
+            raise CommandError(f"{path}: {' '.join(exc.messages)}") from exc
+        style = self.style.WARNING if result.kept_edits else self.style.SUCCESS
+        self.stdout.write(style(result.summary()))

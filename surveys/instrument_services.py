@@ -1,0 +1,320 @@
+"""Writes on the instrument: loading it from a file, duplicating a survey as a new version.
+
+The rule between the file and the database: **the database holds the live instrument**. The
+survey keeps the instrument as it was last loaded from a file (``Survey.loaded_instrument``),
+the common ancestor of the file and of the admin's edits, so a load can tell who changed what:
+
+- the file and the live survey say the same thing: nothing to do;
+- only the admin changed something (the file is the one last loaded): nothing is written, the
+  edits are kept and listed (``export_instrument`` writes them back into the file);
+- only the file changed: its changes are applied (structural ones only while no response holds
+  an answer, see ``surveys.structure``);
+- both changed: the load is refused, naming every change on each side, unless the caller
+  chooses to let the file win (``overwrite_edits``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .instrument import InstrumentSpec, QuestionSpec, parse_data
+from .instrument_data import Difference, same_instrument, spec_differences, spec_to_data
+from .models import Choice, Page, Question, Survey
+from .selectors import survey_spec
+from .signals import layout_changes_batched
+from .structure import frozen_reason
+
+
+class InstrumentConflict(Exception):
+    """Loading the file would lose an edit or change what existing answers mean: nothing loaded."""
+
+    def __init__(self, message: str, *, admin_changes=(), file_changes=()) -> None:
+        super().__init__(message)
+        self.admin_changes: tuple[Difference, ...] = tuple(admin_changes)
+        self.file_changes: tuple[Difference, ...] = tuple(file_changes)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    survey: Survey
+    created: bool
+    changed: int  # rows created or updated; 0 means nothing was written
+    # Edits made in the admin since the file was last loaded, kept as they are.
+    kept_edits: tuple[Difference, ...] = field(default=())
+
+    def summary(self) -> str:
+        slug = self.survey.slug
+        if self.created:
+            return _("Created survey '%(slug)s' (version %(version)s).") % {
+                "slug": slug,
+                "version": self.survey.instrument_version,
+            }
+        if self.kept_edits:
+            lines = [
+                _(
+                    "The file has not changed since it was last loaded: nothing was loaded. The live "
+                    "survey '%(slug)s' keeps %(n)d edit(s) made since then (in the admin):"
+                )
+                % {"slug": slug, "n": len(self.kept_edits)}
+            ]
+            lines += [f"  - {d.describe()}" for d in self.kept_edits]
+            lines.append(
+                _("To write them into the file: python manage.py export_instrument %(slug)s -o FILE")
+                % {"slug": slug}
+            )
+            return "\n".join(lines)
+        if not self.changed:
+            return _("Survey '%(slug)s' is already up to date: nothing changed.") % {"slug": slug}
+        return _("Updated survey '%(slug)s': %(n)d row(s) changed.") % {"slug": slug, "n": self.changed}
+
+
+def instrument_load(*, spec: InstrumentSpec, overwrite_edits: bool = False) -> LoadResult:
+    """Create the survey the file describes, or bring the file's changes to it (see the module's
+    rule); ``overwrite_edits`` lets the file win over edits made in the admin since its last load."""
+    # The stamp is renewed once, inside the transaction: other processes see the new stamp
+    # and the new questions together, or neither.
+    with transaction.atomic(), layout_changes_batched():
+        return _instrument_load(spec, overwrite_edits)
+
+
+def _instrument_load(spec: InstrumentSpec, overwrite_edits: bool) -> LoadResult:
+    survey = Survey.objects.select_for_update().filter(slug=spec.slug).first()
+    if survey is None:
+        survey = Survey(slug=spec.slug, status=spec.status, opens_at=spec.opens_at, closes_at=spec.closes_at)
+        _assign(survey, _survey_fields(spec))
+        changed = 1 + _load_pages(survey, spec, wording_only=False)
+        _remember(survey, spec)
+        return LoadResult(survey=survey, created=True, changed=changed)
+
+    live = survey_spec(survey)
+    if same_instrument(spec, live):
+        _remember(survey, spec)
+        return LoadResult(survey=survey, created=False, changed=0)
+    loaded = parse_data(survey.loaded_instrument) if survey.loaded_instrument else None
+    if loaded is not None and same_instrument(spec, loaded):
+        return LoadResult(
+            survey=survey, created=False, changed=0, kept_edits=tuple(spec_differences(loaded, live))
+        )
+    if not overwrite_edits and (loaded is None or not same_instrument(loaded, live)):
+        raise _conflict(survey, loaded, live, spec)
+
+    changes = spec_differences(live, spec)
+    structural = [d for d in changes if d.structural]
+    changed = 0
+    if structural:
+        reason = frozen_reason(survey.pk)
+        if reason:
+            raise InstrumentConflict(
+                "\n".join(
+                    [_("The file changes the structure of survey '%(slug)s':") % {"slug": survey.slug}]
+                    + [f"  - {d.describe()}" for d in structural]
+                    + [
+                        reason,
+                        _(
+                            "Publish a new version instead: give the file a new slug (and version) and "
+                            "load it as a new survey. Nothing was loaded."
+                        ),
+                    ]
+                ),
+                file_changes=structural,
+            )
+        # No answers yet: rebuild the questionnaire from the file (responses without answers go).
+        survey.responses.all().delete()
+        Question.objects.filter(survey=survey).update(condition_choice=None, condition_operator="")
+        survey.questions.all().delete()
+        survey.pages.all().delete()
+        changed += 1
+    changed += _assign(survey, _survey_fields(spec))
+    changed += _load_pages(survey, spec, wording_only=not structural)
+    _remember(survey, spec)
+    return LoadResult(survey=survey, created=False, changed=changed)
+
+
+def _conflict(survey: Survey, loaded, live, spec) -> InstrumentConflict:
+    if loaded is None:
+        admin_changes, file_changes = (), tuple(spec_differences(live, spec))
+        lines = [
+            _(
+                "Survey '%(slug)s' has no record of being loaded from this file, and the file differs "
+                "from the live survey:"
+            )
+            % {"slug": survey.slug}
+        ]
+        lines += [f"  - {d.describe(_('live:'), _('file:'))}" for d in file_changes]
+    else:
+        admin_changes, file_changes = (
+            tuple(spec_differences(loaded, live)),
+            tuple(spec_differences(loaded, spec)),
+        )
+        lines = [
+            _(
+                "Both the file and the live survey '%(slug)s' changed since the file was last loaded."
+                " Changed in the admin:"
+            )
+            % {"slug": survey.slug}
+        ]
+        lines += [f"  - {d.describe()}" for d in admin_changes]
+        lines.append(_("Changed in the file:"))
+        lines += [f"  - {d.describe()}" for d in file_changes]
+    lines.append(_("Nothing was loaded. Either:"))
+    lines.append(
+        "  - "
+        + _(
+            "keep the live survey's edits: write it into a file with python manage.py export_instrument "
+            "%(slug)s -o FILE, bring the file's changes into that file, and load it;"
+        )
+        % {"slug": survey.slug}
+    )
+    lines.append(
+        "  - "
+        + _(
+            "or let the file win, losing the live survey's edits: "
+            "python manage.py load_instrument FILE --overwrite-edits"
+        )
+    )
+    return InstrumentConflict("\n".join(lines), admin_changes=admin_changes, file_changes=file_changes)
+
+
+def _remember(survey: Survey, spec: InstrumentSpec) -> None:
+    """Keep the file's instrument as the common ancestor of the next load (no history entry:
+    nothing an investigator sees changed)."""
+    data = spec_to_data(spec)
+    if survey.loaded_instrument != data:
+        Survey.objects.filter(pk=survey.pk).update(loaded_instrument=data)
+        survey.loaded_instrument = data
+
+
+def _survey_fields(spec: InstrumentSpec) -> dict:
+    return {
+        "instrument_version": spec.version,
+        "title_fr": spec.title.fr,
+        "title_en": spec.title.en,
+        "introduction_fr": spec.introduction.fr,
+        "introduction_en": spec.introduction.en,
+        "consent_fr": spec.consent.fr,
+        "consent_en": spec.consent.en,
+        "ethics_approval": spec.ethics_approval,
+        "contact": spec.contact,
+        "analysis": spec.analysis,
+    }
+
+
+def _question_wording(spec: QuestionSpec) -> dict:
+    scale = spec.scale
+    return {
+        "text_fr": spec.text.fr,
+        "text_en": spec.text.en,
+        "help_fr": spec.help.fr,
+        "help_en": spec.help.en,
+        "required": spec.required,
+        "scale_min_label_fr": scale.min_label.fr if scale else "",
+        "scale_min_label_en": scale.min_label.en if scale else "",
+        "scale_max_label_fr": scale.max_label.fr if scale else "",
+        "scale_max_label_en": scale.max_label.en if scale else "",
+    }
+
+
+def _question_structure(spec: QuestionSpec) -> dict:
+    return {
+        "kind": spec.kind,
+        "has_comment": spec.has_comment,
+        "scale_min": spec.scale.min if spec.scale else None,
+        "scale_max": spec.scale.max if spec.scale else None,
+    }
+
+
+def _differs(obj, name: str, value) -> bool:
+    model_field = obj._meta.get_field(name)
+    if model_field.is_relation:  # compare ids: an unsaved object has no related row to fetch
+        return getattr(obj, model_field.attname) != (value.pk if value is not None else None)
+    return getattr(obj, name) != value
+
+
+def _assign(obj, values: dict) -> bool:
+    """Set the values that differ and save them; report whether anything changed."""
+    changed = [name for name, value in values.items() if _differs(obj, name, value)]
+    for key in changed:
+        setattr(obj, key, values[key])
+    if changed:
+        obj.full_clean()
+        if obj.pk:
+            obj.save(update_fields=changed)
+        else:
+            obj.save()
+    return bool(changed)
+
+
+def _load_pages(survey: Survey, spec: InstrumentSpec, *, wording_only: bool) -> int:
+    """Create what is missing and update wording in place (matching pages by position,
+    questions by code, choices by code): reloading an unchanged file writes nothing.
+
+    With ``wording_only`` the structure is known to be the same: existing rows keep their
+    positions, pages and conditions, so an instrument built in the admin (positions 10, 20…)
+    takes a file's wording without a frozen field being touched."""
+    changed = 0
+    pages = {p.position: p for p in survey.pages.all()}
+    questions = {q.code: q for q in survey.questions.prefetch_related("choices")}
+    position = 0
+    for page_number, page_spec in enumerate(spec.pages, start=1):
+        if wording_only:
+            page = survey.pages.order_by("position")[page_number - 1]
+        else:
+            page = pages.get(page_number) or Page(survey=survey, position=page_number)
+        changed += _assign(
+            page,
+            {
+                "title_fr": page_spec.title.fr,
+                "title_en": page_spec.title.en,
+                "lead_in_fr": page_spec.lead_in.fr,
+                "lead_in_en": page_spec.lead_in.en,
+            },
+        )
+        for q_spec in page_spec.questions:
+            position += 1
+            values = _question_wording(q_spec)
+            question = questions.get(q_spec.code)
+            if question is None or not wording_only:
+                question = question or Question(survey=survey, code=q_spec.code)
+                values |= _question_structure(q_spec) | {"page": page, "position": position}
+                values |= _condition(survey, q_spec)
+            changed += _assign(question, values)
+            existing = {c.code: c for c in question.choices.all()} if question.pk else {}
+            for choice_position, c_spec in enumerate(q_spec.choices, start=1):
+                choice = existing.get(c_spec.code) or Choice(question=question, code=c_spec.code)
+                choice_values = {
+                    "position": choice_position,
+                    "label_fr": c_spec.label.fr,
+                    "label_en": c_spec.label.en,
+                }
+                if choice.pk is None:
+                    choice_values["is_other"] = c_spec.is_other
+                changed += _assign(choice, choice_values)
+    return changed
+
+
+def _condition(survey: Survey, spec: QuestionSpec) -> dict:
+    if not spec.condition:
+        return {"condition_choice": None, "condition_operator": ""}
+    cond = spec.condition
+    choice = Choice.objects.get(question__survey=survey, question__code=cond.question, code=cond.choice)
+    return {"condition_choice": choice, "condition_operator": cond.operator}
+
+
+# ---------------------------------------------------------------------------------------------
+# A new version
+
+
+def survey_duplicate(*, survey: Survey, slug: str, version: str) -> Survey:
+    """A new draft survey with the same instrument (wording, structure, analysis plan), a new
+    slug and version, and no response: where a structural change goes once answers exist."""
+    spec = replace(survey_spec(survey), slug=slug, version=version, status=Survey.Status.DRAFT)
+    spec = replace(spec, opens_at=None, closes_at=None)
+    if Survey.objects.filter(slug=slug).exists():
+        raise InstrumentConflict(_("A survey with the slug '%(slug)s' already exists.") % {"slug": slug})
+    result = instrument_load(spec=spec)
+    # A duplicate was not loaded from a file: the next load of one will be compared with it.
+    Survey.objects.filter(pk=result.survey.pk).update(loaded_instrument=None)
+    return result.survey

@@ -1,0 +1,42 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from surveys.instrument_data import spec_to_yaml
+from surveys.models import Survey
+from surveys.selectors import survey_spec
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the live instrument of a survey (wording in both languages, conditions, analysis plan) "
+        "in the format load_instrument reads, so that edits made in the admin can go back into the "
+        "versioned file."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("-o", "--output", type=Path, help="the file to write (default: standard output)")
+
+    def handle(self, *args, slug: str, output: Path | None, **options):
+        survey = Survey.objects.filter(slug=slug).first()
+        if survey is None:
+            known = ", ".join(Survey.objects.order_by("slug").values_list("slug", flat=True)) or "none"
+            raise CommandError(f"No survey '{slug}' (known surveys: {known}).")
+        header = (
+            f"Survey '{survey.slug}', instrument version {survey.instrument_version}, exported from the "
+            f"live database on {timezone.localtime():%Y-%m-%d %H:%M %Z}.\n"
+            "Load it with: python manage.py load_instrument FILE\n"
+            "Codes are the stable names used in form fields, exports and analyses: once the survey has "
+            "answers, only wording can change."
+        )
+        text = spec_to_yaml(survey_spec(survey), header=header)
+        if output is None:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{output}: cannot write the file ({exc})") from exc
+        self.stderr.write(f"Wrote {output} ({len(survey_spec(survey).questions)} questions).")

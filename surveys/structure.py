@@ -1,0 +1,151 @@
+"""The one rule on changing a survey's structure: frozen once the survey has answers.
+
+What answers depend on (codes, kinds, choices, scale bounds, conditions, comment boxes, pages
+and the order of questions) cannot change once any response holds an answer: answers would
+silently change meaning, or stop being counted. Wording, help texts, labels and anchors stay
+editable.
+
+Every path goes through here: the ``pre_save`` / ``pre_delete`` receivers below refuse any save
+or delete that changes the structure (the admin, the loader, a script using the services or the
+ORM); the admin's forms ask ``check_structure`` first, to show the refusal next to the field
+instead of failing; the instrument loader compares whole instruments and asks ``frozen_reason``
+for its message. Only bulk ``QuerySet.update()``, which sends no signal, goes around it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Answer, Choice, Page, Question, Survey
+from .selectors import survey_answer_counts
+
+# The fields answers depend on, per model.
+FROZEN_FIELDS: dict[type, tuple[str, ...]] = {
+    Survey: ("slug",),
+    Page: ("survey", "position"),
+    Question: (
+        "survey",
+        "page",
+        "code",
+        "position",
+        "kind",
+        "has_comment",
+        "scale_min",
+        "scale_max",
+        "condition_choice",
+        "condition_operator",
+    ),
+    Choice: ("question", "code", "is_other"),
+}
+
+
+class StructureFrozen(ValidationError):
+    """A change to what existing answers depend on."""
+
+
+def is_frozen(survey_id: int | None) -> bool:
+    return survey_id is not None and Answer.objects.filter(question__survey_id=survey_id).exists()
+
+
+def frozen_reason(survey_id: int | None) -> str | None:
+    """Why the survey's structure cannot change now, or None when it can."""
+    if not is_frozen(survey_id):
+        return None
+    real, test = survey_answer_counts(survey_id)
+    parts = []
+    if real:
+        parts.append(
+            ngettext("%(n)d response with answers", "%(n)d responses with answers", real) % {"n": real}
+        )
+    if test:
+        parts.append(
+            ngettext("%(n)d test response with answers", "%(n)d test responses with answers", test)
+            % {"n": test}
+        )
+    reason = _(
+        "This survey already has %(counts)s: its structure (codes, kinds, choices, scale bounds, "
+        "conditions, comment boxes, pages and the order of questions) can no longer change, or those "
+        "answers would change meaning. Wording, help texts and labels stay editable. To change the "
+        "structure, duplicate the survey as a new draft version (the survey list's action)."
+    ) % {"counts": _(" and ").join(parts)}
+    if test and not real:
+        reason += " " + _("Only test responses hold answers: deleting them unfreezes the structure.")
+    return reason
+
+
+def _survey_id(instance) -> int | None:
+    if isinstance(instance, Survey):
+        return instance.pk
+    if isinstance(instance, Choice):
+        if instance.question_id is None:
+            return None
+        return Question.objects.filter(pk=instance.question_id).values_list("survey_id", flat=True).first()
+    return instance.survey_id
+
+
+def _stored(instance) -> dict | None:
+    """The frozen fields' values as stored, or None for a row not saved yet."""
+    if instance.pk is None:
+        return None
+    attnames = [type(instance)._meta.get_field(name).attname for name in FROZEN_FIELDS[type(instance)]]
+    return type(instance).objects.filter(pk=instance.pk).values(*attnames).first()
+
+
+def frozen_changes(instance) -> list[str]:
+    """The frozen fields this unsaved state of ``instance`` would change (all of them for a new
+    row), when its survey has answers; [] otherwise."""
+    if isinstance(instance, Survey) and instance.pk is None:
+        return []
+    fields = FROZEN_FIELDS[type(instance)]
+    stored = _stored(instance)
+    if stored is None:
+        changed = list(fields)
+    else:
+        changed = [
+            n for n in fields if stored[type(instance)._meta.get_field(n).attname] != _value(instance, n)
+        ]
+    # Answers are looked for only when a frozen field changes: most saves change wording.
+    if not changed or not is_frozen(_survey_id(instance)):
+        return []
+    return changed
+
+
+def _value(instance, name: str):
+    return getattr(instance, type(instance)._meta.get_field(name).attname)
+
+
+def check_structure(instance) -> None:
+    """Raise StructureFrozen, with one error per frozen field changed, naming why."""
+    changed = frozen_changes(instance)
+    if not changed:
+        return
+    reason = frozen_reason(_survey_id(instance))
+    if _stored(instance) is None:
+        raise StructureFrozen(_("Nothing can be added to it.") + " " + reason)
+    raise StructureFrozen({name: reason for name in changed})
+
+
+def check_deletion(instance) -> None:
+    reason = frozen_reason(_survey_id(instance))
+    if reason:
+        raise StructureFrozen(_("%(object)s cannot be deleted.") % {"object": instance} + " " + reason)
+
+
+@receiver(pre_save, sender=Survey)
+@receiver(pre_save, sender=Page)
+@receiver(pre_save, sender=Question)
+@receiver(pre_save, sender=Choice)
+def _refuse_frozen_save(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:  # loaddata writes what a dump held
+        check_structure(instance)
+
+
+@receiver(pre_delete, sender=Page)
+@receiver(pre_delete, sender=Question)
+@receiver(pre_delete, sender=Choice)
+def _refuse_frozen_delete(sender, instance, **kwargs) -> None:
+    check_deletion(instance)

@@ -218,6 +218,9 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "medsurvey",
+            # A Redis that stops answering fails a start in a second instead of holding it for
+            # gunicorn's whole timeout (surveys/ratelimit.py then lets the start through).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if REDIS_URL
         else {

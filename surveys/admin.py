@@ -1,22 +1,101 @@
-"""The instrument is edited here, in both languages; responses can be read, never changed."""
+"""The instrument is edited here, in both languages; responses can be read, never changed.
 
-from django.contrib import admin
+Once a survey has answers its structure is frozen (``surveys.structure``): the frozen fields
+are shown read-only with the reason, rows can no longer be added or deleted, and the forms check
+the rule again on submission (answers may have arrived since the page was opened). Wording stays
+editable; every change is kept in the instrument's history.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from .history import instrument_history
+from .instrument_services import InstrumentConflict, survey_duplicate
 from .models import Answer, Choice, Page, Question, Response, Survey
+from .services import DeletionNotConfirmed, responses_delete
+from .structure import FROZEN_FIELDS, StructureFrozen, check_deletion, check_structure, frozen_reason
 
 
-class PageInline(admin.TabularInline):
-    model = Page
+def _frozen(request, survey_id) -> str | None:
+    """Why the survey's structure is frozen, asked once per request."""
+    if survey_id is None:
+        return None
+    reasons = request.__dict__.setdefault("_structure_frozen", {})
+    if survey_id not in reasons:
+        reasons[survey_id] = frozen_reason(survey_id)
+    return reasons[survey_id]
+
+
+class StructureCheckedForm(forms.ModelForm):
+    """Refuses, as form errors, a change to a frozen field (nothing is saved)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            check_structure(self.instance)
+        except StructureFrozen as exc:
+            if not hasattr(exc, "error_dict"):
+                self.add_error(None, exc.messages)
+                return
+            for name, errors in exc.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+
+
+class StructureCheckedFormSet(BaseInlineFormSet):
+    """Refuses the deletion of a page, question or choice of a frozen survey."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                try:
+                    check_deletion(form.instance)
+                except StructureFrozen as exc:
+                    raise forms.ValidationError(exc.messages) from exc
+
+
+class FrozenStructureInline(admin.TabularInline):
+    """An inline whose frozen fields turn read-only, and that neither adds nor deletes rows,
+    once the parent's survey has answers."""
+
+    form = StructureCheckedForm
+    formset = StructureCheckedFormSet
     extra = 0
     ordering = ["position"]
+
+    def survey_id_of(self, obj):
+        return obj.pk if isinstance(obj, Survey) else getattr(obj, "survey_id", None)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and _frozen(request, self.survey_id_of(obj)):
+            readonly += [f for f in FROZEN_FIELDS[self.model] if f in self.fields and f not in readonly]
+        return readonly
+
+    def has_add_permission(self, request, obj=None):
+        frozen = obj is not None and _frozen(request, self.survey_id_of(obj))
+        return not frozen and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        frozen = obj is not None and _frozen(request, self.survey_id_of(obj))
+        return not frozen and super().has_delete_permission(request, obj)
+
+
+class PageInline(FrozenStructureInline):
+    model = Page
     fields = ["position", "title_fr", "title_en", "lead_in_fr", "lead_in_en"]
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(FrozenStructureInline):
     model = Question
-    extra = 0
-    ordering = ["position"]
     show_change_link = True  # choices and conditions are edited on the question's own page
     fields = ["position", "code", "page", "kind", "text_fr", "text_en", "required"]
 
@@ -26,30 +105,141 @@ class QuestionInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class FrozenStructureAdmin(SimpleHistoryAdmin):
+    """A change page that shows why the structure is frozen and keeps its fields read-only."""
+
+    form = StructureCheckedForm
+
+    def survey_id_of(self, obj):
+        return obj.pk if isinstance(obj, Survey) else obj.survey_id
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and _frozen(request, self.survey_id_of(obj)):
+            readonly += [f for f in FROZEN_FIELDS[self.model] if f not in readonly]
+        return readonly
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and obj is not None
+            and (reason := _frozen(request, self.survey_id_of(obj)))
+        ):
+            messages.warning(request, reason)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(FrozenStructureAdmin):
     list_display = ["slug", "title_fr", "instrument_version", "status", "opens_at", "closes_at"]
     list_filter = ["status"]
     search_fields = ["slug", "title_fr", "title_en"]
     inlines = [PageInline, QuestionInline]
+    readonly_fields = ["links"]
+    actions = ["duplicate_as_new_version"]
     fieldsets = [
-        (None, {"fields": ["slug", "instrument_version", "status", "opens_at", "closes_at"]}),
+        (None, {"fields": ["links", "slug", "instrument_version", "status", "opens_at", "closes_at"]}),
         (_("French"), {"fields": ["title_fr", "introduction_fr", "consent_fr"]}),
         (_("English"), {"fields": ["title_en", "introduction_en", "consent_en"]}),
         (_("Study information"), {"fields": ["ethics_approval", "contact"]}),
         (_("Analysis plan"), {"fields": ["analysis"], "classes": ["collapse"]}),
     ]
 
+    @admin.display(description=_("links"))
+    def links(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("surveys:start", args=[obj.slug]),
+            gettext("Link for respondents"),
+            reverse("surveys:preview", args=[obj.slug]),
+            gettext("Try it (test run)"),
+            reverse("analysis:overview", args=[obj.slug]),
+            gettext("Dashboard"),
+            reverse("admin:surveys_survey_instrument_history", args=[obj.pk]),
+            gettext("Instrument history"),
+        )
 
-class ChoiceInline(admin.TabularInline):
+    def get_urls(self):
+        history = self.admin_site.admin_view(self.instrument_history_view)
+        return [
+            path("<int:object_id>/instrument-history/", history, name="surveys_survey_instrument_history"),
+            *super().get_urls(),
+        ]
+
+    def instrument_history_view(self, request, object_id):
+        survey = self.get_object(request, str(object_id))
+        if survey is None or not self.has_view_permission(request, survey):
+            return redirect("admin:surveys_survey_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": survey,
+            "title": gettext("History of the instrument of %(slug)s") % {"slug": survey.slug},
+            "entries": instrument_history(survey),
+        }
+        return TemplateResponse(request, "admin/surveys/survey/instrument_history.html", context)
+
+    @admin.action(description=_("Duplicate as a new draft version"))
+    def duplicate_as_new_version(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Choose exactly one survey to duplicate."), messages.ERROR)
+            return None
+        survey = queryset.get()
+        form = DuplicateForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"slug": _free_slug(f"{survey.slug}-v2"), "version": f"{survey.instrument_version}-2"},
+        )
+        if form.is_valid():
+            try:
+                copy = survey_duplicate(survey=survey, **form.cleaned_data)
+            except InstrumentConflict as exc:
+                form.add_error("slug", str(exc))
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Created the draft survey %(slug)s (version %(version)s): the same instrument, "
+                        "no response. Change its structure, then open it."
+                    )
+                    % {"slug": copy.slug, "version": copy.instrument_version},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:surveys_survey_change", copy.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Duplicate %(slug)s as a new draft version") % {"slug": survey.slug},
+            "survey": survey,
+            "form": form,
+            "action": "duplicate_as_new_version",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/surveys/survey/duplicate.html", context)
+
+
+def _free_slug(slug: str) -> str:
+    candidate, n = slug, 2
+    while Survey.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{slug.rsplit('-v', 1)[0]}-v{n}"
+    return candidate
+
+
+class DuplicateForm(forms.Form):
+    slug = forms.SlugField(label=_("new slug"), max_length=80)
+    version = forms.CharField(label=_("new instrument version"), max_length=40)
+
+
+class ChoiceInline(FrozenStructureInline):
     model = Choice
-    extra = 0
-    ordering = ["position"]
     fields = ["position", "code", "label_fr", "label_en", "is_other"]
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(FrozenStructureAdmin):
     list_display = ["code", "survey", "page", "kind", "text_fr", "required"]
     list_filter = ["survey", "kind"]
     search_fields = ["code", "text_fr", "text_en"]
@@ -63,6 +253,10 @@ class QuestionAdmin(admin.ModelAdmin):
         (_("Scale"), {"fields": ["scale_min", "scale_max"]}),
         (_("Display condition"), {"fields": ["condition_choice", "condition_operator"]}),
     ]
+
+    def has_delete_permission(self, request, obj=None):
+        frozen = obj is not None and _frozen(request, obj.survey_id)
+        return not frozen and super().has_delete_permission(request, obj)
 
 
 class ReadOnlyMixin:
@@ -91,13 +285,27 @@ class AnswerInline(ReadOnlyMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("question", "choice").prefetch_related("choices")
 
 
+class ConfirmDeletionForm(forms.Form):
+    confirm_real = forms.IntegerField(label=_("number of real responses to delete"), min_value=0)
+
+
 @admin.register(Response)
 class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["id", "survey", "status", "language", "started_at", "last_saved_at", "completed_at"]
-    list_filter = ["survey", "status", "language"]
+    list_display = [
+        "id",
+        "survey",
+        "is_test",
+        "status",
+        "language",
+        "started_at",
+        "last_saved_at",
+        "completed_at",
+    ]
+    list_filter = ["survey", "is_test", "status", "language"]
     readonly_fields = [
         "id",
         "survey",
+        "is_test",
         "status",
         "language",
         "started_at",
@@ -107,3 +315,54 @@ class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     ]
     exclude = ["token_hash"]
     inlines = [AnswerInline]
+    actions = ["delete_test_responses", "delete_responses"]
+
+    @admin.action(description=_("Delete the selected test responses (real ones are kept)"))
+    def delete_test_responses(self, request, queryset):
+        tests = list(queryset.filter(is_test=True).values_list("pk", flat=True))
+        real = queryset.filter(is_test=False).count()
+        responses_delete(response_ids=tests, confirmed_real=0)
+        message = gettext("Deleted %(n)d test response(s).") % {"n": len(tests)}
+        if real:
+            message += " " + gettext("%(n)d real response(s) in the selection were kept.") % {"n": real}
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=_("Delete the selected responses, real ones included (asks for confirmation)"))
+    def delete_responses(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        real = queryset.filter(is_test=False).count()
+        test = len(ids) - real
+        answers = Answer.objects.filter(response__in=ids).count()
+        form = ConfirmDeletionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                deleted_real, deleted_test = responses_delete(
+                    response_ids=ids, confirmed_real=form.cleaned_data["confirm_real"]
+                )
+            except DeletionNotConfirmed as exc:
+                form.add_error(
+                    "confirm_real",
+                    gettext("Type %(n)d, the number of real responses selected, to delete them.")
+                    % {"n": exc.real},
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("Deleted %(real)d real and %(test)d test response(s).")
+                    % {"real": deleted_real, "test": deleted_test},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Delete responses"),
+            "ids": ids,
+            "real": real,
+            "test": test,
+            "answers": answers,
+            "form": form,
+            "action": "delete_responses",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/surveys/response/delete_confirmation.html", context)

@@ -178,12 +178,14 @@ def response_navigator(layout: Layout, response: Response, answers: dict[str, An
 
 
 def respondent_response(slug: str, token: str | None, *, for_update: bool = False) -> Response | None:
-    """The response this browser's token holds in the survey ``slug`` (never a draft), with its
-    survey, in one query; with ``for_update``, the response row stays locked until the
-    transaction ends."""
+    """The response this browser's token holds in the survey ``slug`` (never a draft, unless the
+    response is an investigator's test run), with its survey, in one query; with
+    ``for_update``, the response row stays locked until the transaction ends."""
     if not token or len(token) > 100:
         return None
-    rows = Response.objects.select_related("survey").exclude(survey__status=Survey.Status.DRAFT)
+    rows = Response.objects.select_related("survey").filter(
+        Q(is_test=True) | ~Q(survey__status=Survey.Status.DRAFT)
+    )
     if for_update:
         rows = rows.select_for_update(of=("self",))
     try:  # token_hash is unique: get() needs no ORDER BY, where first() would add one

@@ -64,14 +64,14 @@ def test_responses_delete(*, survey: Survey) -> int:
     return count
 
 
-def responses_delete(*, survey: Survey, response_ids, confirmed_real: int) -> tuple[int, int]:
-    """Delete these responses of the survey; (real, test) counts deleted.
+def responses_delete(*, response_ids, confirmed_real: int) -> tuple[int, int]:
+    """Delete these responses; (real, test) counts deleted.
 
     Real responses are data: they go only when ``confirmed_real`` is exactly how many of them
     are selected, so that nothing is deleted on a guess or a stale page.
     """
     with transaction.atomic():
-        responses = Response.objects.select_for_update().filter(survey=survey, pk__in=list(response_ids))
+        responses = Response.objects.select_for_update().filter(pk__in=list(response_ids))
         real = responses.filter(is_test=False).count()
         test = responses.filter(is_test=True).count()
         if real and confirmed_real != real:

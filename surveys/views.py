@@ -1,6 +1,7 @@
 """The respondent flow: thin views over selectors (reads) and services (writes)."""
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +27,23 @@ def _cookie_name(slug: str) -> str:
 
 
 def _current_response(request: HttpRequest, slug: str, *, for_update: bool = False) -> Response | None:
-    return respondent_response(slug, request.COOKIES.get(_cookie_name(slug)), for_update=for_update)
+    response = respondent_response(slug, request.COOKIES.get(_cookie_name(slug)), for_update=for_update)
+    # A test run belongs to the signed-in investigators: a browser that holds its cookie without
+    # being signed in (signed out since) is treated as a new visitor.
+    if response is not None and response.is_test and not request.user.is_staff:
+        return None
+    return response
+
+
+def _set_response_cookie(reply: HttpResponse, slug: str, token: str) -> None:
+    reply.set_cookie(
+        _cookie_name(slug),
+        token,
+        max_age=settings.RESPONSE_COOKIE_MAX_AGE,
+        secure=settings.RESPONSE_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _refuse(request, survey, status: int, title: str, message: str) -> HttpResponse:
@@ -77,17 +94,35 @@ def survey_start(request, slug):
             response, token = response_start(survey=survey, language=get_language())
             first = survey_layout(survey).pages[0].position
             reply = redirect("surveys:page", slug=slug, position=first)
-            reply.set_cookie(
-                _cookie_name(slug),
-                token,
-                max_age=settings.RESPONSE_COOKIE_MAX_AGE,
-                secure=settings.RESPONSE_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
+            _set_response_cookie(reply, slug, token)
             return reply
     resume = _resume_page(survey, response) if response else None
-    return render(request, "surveys/start.html", {"survey": survey, "form": form, "resume": resume})
+    context = {"survey": survey, "form": form, "resume": resume, "test_run": response and response.is_test}
+    return render(request, "surveys/start.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_member_required
+def survey_preview(request, slug):
+    """An investigator's test run of the survey, draft, open or closed: the same pages, with
+    answers saved as a test response that no result or export counts unless asked to."""
+    survey = get_object_or_404(Survey, slug=slug)
+    if not survey_layout(survey).pages:
+        return _refuse(request, survey, 409, _("Nothing to preview"), _("This survey has no page yet."))
+    if request.method == "POST":
+        _response, token = response_start(survey=survey, language=get_language(), is_test=True)
+        reply = redirect("surveys:page", slug=slug, position=survey_layout(survey).pages[0].position)
+        _set_response_cookie(reply, slug, token)
+        return reply
+    current = _current_response(request, slug)
+    context = {
+        "survey": survey,
+        "test_run": True,
+        "resume": _resume_page(survey, current)
+        if current and current.is_test and not current.is_complete
+        else None,
+    }
+    return render(request, "surveys/preview.html", context)
 
 
 def _resume_page(survey: Survey, response: Response) -> int:
@@ -112,7 +147,8 @@ def _survey_page(request, slug, position):
         survey = response.survey  # read with the response: one query
     else:
         survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
-    if blocked := _unavailable(request, survey):
+    # A test run goes on whatever the survey's state: piloting a draft is what it is for.
+    if (response is None or not response.is_test) and (blocked := _unavailable(request, survey)):
         return blocked
     if response is None:
         if request.method == "GET":
@@ -127,9 +163,11 @@ def _survey_page(request, slug, position):
                 "Please start from the study's first page."
             ),
         )
+    # Where a test run starts again: the preview page (a draft survey has no start page).
+    start = "surveys:preview" if response.is_test else "surveys:start"
     if response.is_complete:
         if request.method == "GET":
-            return redirect("surveys:start", slug=slug)
+            return redirect(start, slug=slug)
         return _refuse(
             request,
             survey,
@@ -179,7 +217,7 @@ def _survey_page(request, slug, position):
                 saved=saved,
             )
         except ResponseClosed:
-            return redirect("surveys:start", slug=slug)
+            return redirect(start, slug=slug)
         except PageIncomplete as exc:
             for code in exc.codes:
                 form.add_error(code, _("Please answer this question."))
@@ -187,7 +225,7 @@ def _survey_page(request, slug, position):
             if going_back:
                 previous = navigator.previous_page(position)
                 if previous is None:
-                    return redirect("surveys:start", slug=slug)
+                    return redirect(start, slug=slug)
                 return redirect("surveys:page", slug=slug, position=previous)
             if result.next_page is None:
                 return redirect("surveys:thanks", slug=slug)
@@ -202,6 +240,7 @@ def _survey_page(request, slug, position):
         "percent": round(100 * (index - 1) / total) if total else 0,
         "has_previous": navigator.previous_page(position) is not None,
         "is_last": position == navigator.visible_pages[-1],
+        "test_run": response.is_test,
     }
     return render(request, "surveys/page.html", context)
 
@@ -220,4 +259,4 @@ def survey_thanks(request, slug):
     response = _current_response(request, slug)
     if response is None or not response.is_complete:
         return redirect("surveys:start", slug=slug)
-    return render(request, "surveys/thanks.html", {"survey": survey})
+    return render(request, "surveys/thanks.html", {"survey": survey, "test_run": response.is_test})

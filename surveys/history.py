@@ -1,0 +1,86 @@
+"""Reads: the history of a survey's instrument, every change to the survey, its pages, questions
+and choices, with who made it, when, and the old and new values (django-simple-history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .models import Choice, Page, Question, Survey
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # the field's verbose name
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: str  # the investigator's username, or "" for a command (load_instrument, a script)
+    kind: str  # "+" created, "~" changed, "-" deleted
+    what: str  # "survey", "page 2", "question Q12", "choice Q3=other"
+    changes: tuple[FieldChange, ...]
+    reason: str = ""
+
+
+def _label(record) -> str:
+    model = record.instance_type
+    if model is Survey:
+        return f"survey {record.slug}"
+    if model is Page:
+        return f"page {record.position}"
+    if model is Question:
+        return f"question {record.code}"
+    return f"choice {record.code}"
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    text = " ".join(str(value).split())
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def instrument_history(survey: Survey, limit: int = 500) -> list[HistoryEntry]:
+    """The latest ``limit`` changes to the survey's instrument, newest first."""
+    question_ids = Question.history.filter(survey_id=survey.pk).values("id")
+    sources = [
+        Survey.history.filter(id=survey.pk),
+        Page.history.filter(survey_id=survey.pk),
+        Question.history.filter(survey_id=survey.pk),
+        Choice.history.filter(question_id__in=question_ids),
+    ]
+    records = []
+    for queryset in sources:
+        records += list(queryset.select_related("history_user").order_by("-history_date")[:limit])
+    records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
+    records = records[:limit]
+    entries = []
+    for record in records:
+        changes: tuple[FieldChange, ...] = ()
+        if record.history_type == "~":
+            previous = record.prev_record
+            if previous is not None:
+                delta = record.diff_against(previous)
+                changes = tuple(
+                    FieldChange(
+                        str(record.instance_type._meta.get_field(change.field).verbose_name),
+                        _shown(change.old),
+                        _shown(change.new),
+                    )
+                    for change in delta.changes
+                )
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user.get_username() if record.history_user else "",
+                kind=record.history_type,
+                what=_label(record),
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
+    return entries

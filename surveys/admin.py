@@ -23,10 +23,15 @@ from .models import Answer, Choice, Page, Question, Response, Survey
 from .services import DeletionNotConfirmed, responses_delete
 from .structure import FROZEN_FIELDS, StructureFrozen, check_deletion, check_structure, frozen_reason
 
+# Sent back by a change form whose structure was editable when it was opened: should answers
+# have arrived since, its frozen fields are validated (and refused) rather than silently ignored.
+EDITABLE_MARK = "_structure_editable"
+
 
 def _frozen(request, survey_id) -> str | None:
-    """Why the survey's structure is frozen, asked once per request."""
-    if survey_id is None:
+    """Why the survey's structure is frozen (asked once per request), or None when its fields
+    are to be shown editable, or, on a form sent back editable, validated."""
+    if survey_id is None or (request.method == "POST" and request.POST.get(EDITABLE_MARK)):
         return None
     reasons = request.__dict__.setdefault("_structure_frozen", {})
     if survey_id not in reasons:
@@ -109,6 +114,7 @@ class FrozenStructureAdmin(SimpleHistoryAdmin):
     """A change page that shows why the structure is frozen and keeps its fields read-only."""
 
     form = StructureCheckedForm
+    change_form_template = "admin/surveys/structure_change_form.html"
 
     def survey_id_of(self, obj):
         return obj.pk if isinstance(obj, Survey) else obj.survey_id
@@ -121,12 +127,14 @@ class FrozenStructureAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        if (
-            request.method == "GET"
-            and obj is not None
-            and (reason := _frozen(request, self.survey_id_of(obj)))
-        ):
+        reason = _frozen(request, self.survey_id_of(obj)) if obj is not None else None
+        if request.method == "GET" and reason:
             messages.warning(request, reason)
+        extra_context = {
+            **(extra_context or {}),
+            "structure_frozen": bool(reason),
+            "editable_mark": EDITABLE_MARK,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -55,7 +55,7 @@ def response_start(
     return response, token
 
 
-def test_responses_delete(*, survey: Survey) -> int:
+def pilot_responses_delete(*, survey: Survey) -> int:
     """Delete the survey's test responses and their answers; return how many responses went."""
     with transaction.atomic():
         responses = Response.objects.filter(survey=survey, is_test=True)

@@ -77,14 +77,17 @@ def frozen_reason(survey_id: int | None) -> str | None:
     return reason
 
 
-def _survey_id(instance) -> int | None:
+def _survey_id(instance, stored: dict | None = None) -> int | None:
+    """The survey the row belongs to: as stored, when it is (moving a row to another survey
+    must not escape its own survey's rule)."""
     if isinstance(instance, Survey):
         return instance.pk
     if isinstance(instance, Choice):
-        if instance.question_id is None:
+        question_id = stored["question_id"] if stored else instance.question_id
+        if question_id is None:
             return None
-        return Question.objects.filter(pk=instance.question_id).values_list("survey_id", flat=True).first()
-    return instance.survey_id
+        return Question.objects.filter(pk=question_id).values_list("survey_id", flat=True).first()
+    return stored["survey_id"] if stored else instance.survey_id
 
 
 def _stored(instance) -> dict | None:
@@ -109,7 +112,7 @@ def frozen_changes(instance) -> list[str]:
             n for n in fields if stored[type(instance)._meta.get_field(n).attname] != _value(instance, n)
         ]
     # Answers are looked for only when a frozen field changes: most saves change wording.
-    if not changed or not is_frozen(_survey_id(instance)):
+    if not changed or not is_frozen(_survey_id(instance, stored)):
         return []
     return changed
 
@@ -123,8 +126,9 @@ def check_structure(instance) -> None:
     changed = frozen_changes(instance)
     if not changed:
         return
-    reason = frozen_reason(_survey_id(instance))
-    if _stored(instance) is None:
+    stored = _stored(instance)
+    reason = frozen_reason(_survey_id(instance, stored))
+    if stored is None:
         raise StructureFrozen(_("Nothing can be added to it.") + " " + reason)
     raise StructureFrozen({name: reason for name in changed})
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.models import Survey
-from surveys.services import test_responses_delete
+from surveys.services import pilot_responses_delete
 
 
 class Command(BaseCommand):
@@ -15,5 +15,5 @@ class Command(BaseCommand):
         if survey is None:
             known = ", ".join(Survey.objects.order_by("slug").values_list("slug", flat=True)) or "none"
             raise CommandError(f"No survey '{slug}' (known surveys: {known}).")
-        count = test_responses_delete(survey=survey)
+        count = pilot_responses_delete(survey=survey)
         self.stdout.write(f"Deleted {count} test response(s) of '{slug}'; real responses are untouched.")

@@ -325,7 +325,13 @@ class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [AnswerInline]
     actions = ["delete_test_responses", "delete_responses"]
 
-    @admin.action(description=_("Delete the selected test responses (real ones are kept)"))
+    def has_delete_data_permission(self, request) -> bool:
+        """Deleting responses goes only through the two actions below, for those who may."""
+        return request.user.has_perm("surveys.delete_response")
+
+    @admin.action(
+        description=_("Delete the selected test responses (real ones are kept)"), permissions=["delete_data"]
+    )
     def delete_test_responses(self, request, queryset):
         tests = list(queryset.filter(is_test=True).values_list("pk", flat=True))
         real = queryset.filter(is_test=False).count()
@@ -335,7 +341,10 @@ class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
             message += " " + gettext("%(n)d real response(s) in the selection were kept.") % {"n": real}
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description=_("Delete the selected responses, real ones included (asks for confirmation)"))
+    @admin.action(
+        description=_("Delete the selected responses, real ones included (asks for confirmation)"),
+        permissions=["delete_data"],
+    )
     def delete_responses(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         real = queryset.filter(is_test=False).count()

@@ -91,3 +91,45 @@ def test_dashboard_pages(desktop, live_server, live_survey, django_user_model):
         desktop.goto(f"{live_server.url}/dashboard/{live_survey.slug}/{path}")
         desktop.wait_for_load_state("networkidle")
         shoot(desktop, f"dashboard-{name}")
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_investigator_pages(request, live_server, live_survey, django_user_model, size):
+    """The pilot run, and the admin of a survey whose structure answers have frozen."""
+    page = request.getfixturevalue(size)
+    participant(live_survey, q3="general_practice", q9="rarely", score=9, stop_after=None)
+    q12 = live_survey.questions.get(code="Q12")
+    q12.text_en = "The responses provided were relevant."
+    q12.save()
+    user = django_user_model.objects.create_user(f"shots-{size}", password="a-long-passphrase", is_staff=True)
+    user.is_superuser = True
+    user.save()
+    page.goto(f"{live_server.url}/admin/login/?next=/s/{live_survey.slug}/preview/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "a-long-passphrase")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    shoot(page, f"{size}-admin-1-preview")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    shoot(page, f"{size}-admin-2-test-run-page")
+    admin = f"{live_server.url}/admin/surveys"
+    for name, path in (
+        ("3-survey-frozen", f"survey/{live_survey.pk}/change/"),
+        ("4-question-frozen", f"question/{q12.pk}/change/"),
+        ("5-instrument-history", f"survey/{live_survey.pk}/instrument-history/"),
+        ("6-responses", "response/?is_test__exact=0"),
+    ):
+        page.goto(f"{admin}/{path}")
+        shoot(page, f"{size}-admin-{name}")
+    page.check("#action-toggle")
+    page.select_option("select[name=action]", "delete_responses")
+    with page.expect_navigation():
+        page.click("button[name=index]")
+    shoot(page, f"{size}-admin-7-delete-confirmation")
+    page.goto(f"{admin}/survey/")
+    page.check("input[name=_selected_action]")
+    page.select_option("select[name=action]", "duplicate_as_new_version")
+    with page.expect_navigation():
+        page.click("button[name=index]")
+    shoot(page, f"{size}-admin-8-duplicate")

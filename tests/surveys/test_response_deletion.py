@@ -237,11 +237,6 @@ def test_a_signed_in_physician_cannot_run_the_deletion_actions(action, survey, d
     assert Response.objects.count() == 2
 
 
-@pytest.mark.xfail(
-    reason="surveys/admin.py ResponseAdmin: the deletion actions declare no allowed_permissions and "
-    "check none, so a staff member granted only surveys.view_response deletes responses",
-    strict=True,
-)
 @pytest.mark.parametrize("action", ["delete_test_responses", "delete_responses"])
 def test_a_staff_member_who_may_only_view_responses_cannot_delete_them(action, survey, django_user_model):
     user = django_user_model.objects.create_user("reader", password="pw", is_staff=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from django.utils import timezone
@@ -37,7 +38,7 @@ def export_questions(ctx: Context) -> list[export.ExportQuestion]:
 def responses_csv(survey: Survey, options: export.Options, filters: Filters | None = None) -> Iterator[bytes]:
     """The wide CSV, line by line: the first bytes leave before the database is read through."""
     ctx = Context.load(survey, filters)
-    cols = export.columns(export_questions(ctx))
+    cols = export.columns(export_questions(ctx), with_tests=ctx.filters.include_tests)
     labels = {}
     if options.labels:
         labels = {
@@ -51,10 +52,14 @@ def responses_csv(survey: Survey, options: export.Options, filters: Filters | No
 
 
 def codebook(survey: Survey, filters: Filters | None = None) -> list[list[str]]:
-    ctx = Context.load(survey, filters)
+    return codebook_of(Context.load(survey, filters))
+
+
+def codebook_of(ctx: Context) -> list[list[str]]:
     questions = export_questions(ctx)
-    cols = export.columns(questions)
-    return export.codebook_rows(cols, questions, queries.export_counts(ctx.survey, ctx.layout, ctx.filters))
+    cols = export.columns(questions, with_tests=ctx.filters.include_tests)
+    counts = queries.export_counts(ctx.survey, ctx.layout, ctx.filters)
+    return export.codebook_rows(cols, questions, counts, ctx.survey.instrument_version)
 
 
 def codebook_csv(survey: Survey, options: export.Options, filters: Filters | None = None) -> Iterator[bytes]:
@@ -62,9 +67,16 @@ def codebook_csv(survey: Survey, options: export.Options, filters: Filters | Non
 
 
 def filename(survey: Survey, what: str, options: export.Options, filters: Filters | None) -> str:
+    """E.g. ``cme-social-network-2022-responses-v2022.1-complete-2026-11-23.csv``."""
     parts = [survey.slug, what]
+    # The version goes in a header, a file name and a command line: only safe characters.
+    version = re.sub(r"[^A-Za-z0-9._-]+", "-", survey.instrument_version).strip("-.")
+    if version:
+        parts.append(f"v{version}")
     if filters and filters.complete_only:
         parts.append("complete")
+    if filters and filters.include_tests:
+        parts.append("with-tests")
     if options.labels:
         parts.append(f"labels-{options.labels}")
     if options.excel_fr:

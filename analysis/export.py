@@ -4,7 +4,8 @@ One row per participant; columns ``response_id``, ``status``, ``language``, ``st
 ``completed_on`` (dates only: times could match a response to a person's activity), then the
 questions in questionnaire order: ``Q1`` (a choice code), ``Q21__speed_of_responses`` (1 chosen /
 0 not chosen / empty when the question was not answered or hidden), ``Q11`` (a score), ``Q27``
-(a text), ``Q3__other_text`` and ``Q9__comment``.
+(a text), ``Q3__other_text`` and ``Q9__comment``. When test responses (pilot runs) are included,
+``is_test`` (1 / 0) follows ``completed_on``; otherwise they are left out and so is the column.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from .variables import QuestionInfo, pick
 
 FIXED = ("response_id", "status", "language", "started_on", "completed_on")
+TEST_COLUMN = "is_test"
 # OWASP, CSV injection (CWE-1236): a cell starting with one of these can run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -38,8 +40,11 @@ class ExportQuestion:
     condition: str  # e.g. "Q9 != never", empty when always shown
 
 
-def columns(questions: list[ExportQuestion]) -> list[Column]:
+def columns(questions: list[ExportQuestion], with_tests: bool = False) -> list[Column]:
+    """The export's columns; ``with_tests`` adds ``is_test`` for an export that includes them."""
     result = [Column(name, None, "fixed") for name in FIXED]
+    if with_tests:
+        result.append(Column(TEST_COLUMN, None, "fixed"))
     for q in questions:
         code = q.info.code
         if q.info.kind == "multiple":
@@ -86,6 +91,7 @@ class ResponseRow:
     completed_on: dt.date | None
     answers: dict  # question code -> (choice code | None, score | None, text, other_text, comment)
     chosen: dict  # question code -> set of choice codes (multiple choice)
+    is_test: bool = False  # a pilot run of the staff preview
 
 
 class RowBuilder:
@@ -103,6 +109,7 @@ class RowBuilder:
         self.other: dict[str, int] = {}
         self.comment: dict[str, int] = {}
         self.options_of: dict[str, dict[str, int]] = {}
+        self.with_tests = any(col.name == TEST_COLUMN and col.part == "fixed" for col in cols)
         for index, col in enumerate(cols):
             if col.part == "value":
                 self.value[col.question] = index
@@ -122,6 +129,8 @@ class RowBuilder:
             row.started_on.isoformat(),
             row.completed_on.isoformat() if row.completed_on else "",
         ]
+        if self.with_tests:  # right after the fixed columns, see ``columns``
+            cells[len(FIXED)] = "1" if row.is_test else "0"
         for code, (choice, score, text, other_text, comment) in row.answers.items():
             index = self.value.get(code)
             if index is not None:
@@ -177,13 +186,15 @@ CODEBOOK_HEADER = [
     "values",
     "condition",
     "non_empty",
+    "instrument_version",  # the instrument as loaded when the files were made, on every row
 ]
 
 
 def codebook_rows(
-    cols: list[Column], questions: list[ExportQuestion], counts: dict[str, int]
+    cols: list[Column], questions: list[ExportQuestion], counts: dict[str, int], instrument_version: str
 ) -> list[list[str]]:
-    """One row per column of the export: what it holds and how many cells are not empty."""
+    """One row per column of the export: what it holds, how many cells are not empty, and the
+    version of the instrument that the texts, codes and conditions are those of."""
     by_code = {q.info.code: q for q in questions}
     fixed = {
         "response_id": ("", "random identifier of the response (UUID)"),
@@ -191,13 +202,29 @@ def codebook_rows(
         "language": ("fr | en", "the language the respondent answered in"),
         "started_on": ("YYYY-MM-DD", "day the respondent started"),
         "completed_on": ("YYYY-MM-DD", "day the respondent submitted the last page"),
+        TEST_COLUMN: (
+            "1 = test response | 0 = participant",
+            "1 for a test response (a pilot run of the staff preview), not data from a participant",
+        ),
     }
     rows = []
     for col in cols:
         if col.part == "fixed":
             values, meaning = fixed[col.name]
             rows.append(
-                [col.name, "", "", "", meaning, meaning, "metadata", values, "", str(counts.get(col.name, 0))]
+                [
+                    col.name,
+                    "",
+                    "",
+                    "",
+                    meaning,
+                    meaning,
+                    "metadata",
+                    values,
+                    "",
+                    str(counts.get(col.name, 0)),
+                    instrument_version,
+                ]
             )
             continue
         q = by_code[col.question]
@@ -232,6 +259,7 @@ def codebook_rows(
                 values,
                 q.condition,
                 str(counts.get(col.name, 0)),
+                instrument_version,
             ]
         )
     return [[neutralise(cell) for cell in row] for row in rows]

@@ -11,6 +11,7 @@ class FilterForm(forms.Form):
         label=_("Started from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    include_tests = forms.BooleanField(label=_("Include test responses"), required=False)
     safe = forms.BooleanField(label=_("Publication-safe (counts under 5 shown as <5)"), required=False)
 
     def clean(self):
@@ -24,7 +25,12 @@ class FilterForm(forms.Form):
         if not self.is_valid():
             return Filters()
         data = self.cleaned_data
-        return Filters(complete_only=data["complete_only"], start=data["start"], end=data["end"])
+        return Filters(
+            complete_only=data["complete_only"],
+            start=data["start"],
+            end=data["end"],
+            include_tests=data["include_tests"],
+        )
 
     @property
     def safe_mode(self) -> bool:
@@ -54,6 +60,9 @@ class CrosstabForm(forms.Form):
 
 class ExportForm(forms.Form):
     complete_only = forms.BooleanField(label=_("Complete responses only"), required=False)
+    include_tests = forms.BooleanField(
+        label=_("Include test responses (an is_test column says which)"), required=False
+    )
     labels = forms.ChoiceField(
         label=_("Answers as"),
         required=False,
@@ -75,4 +84,9 @@ class ExportForm(forms.Form):
 
         return Options(
             labels=self.cleaned_data["labels"] or None, excel_fr=self.cleaned_data["format"] == "excel-fr"
+        )
+
+    def filters(self) -> Filters:
+        return Filters(
+            complete_only=self.cleaned_data["complete_only"], include_tests=self.cleaned_data["include_tests"]
         )

@@ -8,7 +8,7 @@ excepted, and those are capped).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from django.db import connection
@@ -29,6 +29,25 @@ class Filters:
     complete_only: bool = False
     start: dt.date | None = None  # responses started on or after this day
     end: dt.date | None = None  # ... and on or before this one
+    include_tests: bool = False  # count the pilot runs of the staff preview as data
+    # How many test responses the survey has, set by ``resolve``; None until then, and the test
+    # responses are then excluded the safe way, with a join. Not a filter: not compared.
+    test_responses: int | None = field(default=None, compare=False)
+
+    @property
+    def excludes_tests(self) -> bool:
+        """Whether the queries need an ``is_test = false`` condition: not when the survey has
+        no test response, so that no query joins the responses for nothing."""
+        return not self.include_tests and self.test_responses != 0
+
+    def as_dict(self) -> dict:
+        """The filters asked for, JSON-ready (dates as ISO text)."""
+        return {
+            "complete_only": self.complete_only,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "include_tests": self.include_tests,
+        }
 
     def _bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
         """[from, until) in the site's time zone: whole days, as the investigator reads them."""
@@ -44,6 +63,8 @@ class Filters:
     def q(self, prefix: str = "") -> Q:
         condition = Q()
         since, until = self._bounds()
+        if self.excludes_tests:
+            condition &= Q(**{f"{prefix}is_test": False})
         if self.complete_only:
             condition &= Q(**{f"{prefix}status": Response.Status.COMPLETE})
         if since:
@@ -56,6 +77,9 @@ class Filters:
         """The same conditions as SQL on the response table ``alias``, with their parameters."""
         clauses, params = [], []
         since, until = self._bounds()
+        if self.excludes_tests:
+            clauses.append(f"{alias}.is_test = %s")
+            params.append(False)
         if self.complete_only:
             clauses.append(f"{alias}.status = %s")
             params.append(Response.Status.COMPLETE.value)
@@ -66,6 +90,12 @@ class Filters:
             clauses.append(f"{alias}.started_at < %s")
             params.append(until)
         return "".join(f" AND {c}" for c in clauses), params
+
+
+def resolve(survey: Survey, filters: Filters) -> Filters:
+    """``filters`` knowing how many test responses ``survey`` has: one query, read from the
+    partial index ``response_test_idx``, once per report or export."""
+    return replace(filters, test_responses=Response.objects.filter(survey=survey, is_test=True).count())
 
 
 def question_infos(layout: Layout) -> dict[str, QuestionInfo]:
@@ -260,7 +290,9 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
         page = participants.order_by("id")
         if last is not None:
             page = page.filter(id__gt=last)
-        responses = list(page.values_list("id", "status", "language", "started_at", "completed_at")[:size])
+        responses = list(
+            page.values_list("id", "status", "language", "started_at", "completed_at", "is_test")[:size]
+        )
         size = chunk
         if not responses:
             return
@@ -302,7 +334,7 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
         for rid, qid, cid in links:
             if rid in key:
                 chosen[key[rid]].setdefault(codes[qid], set()).add(choice_codes[cid])
-        for rid, status, language, started, completed in responses:
+        for rid, status, language, started, completed, is_test in responses:
             yield ResponseRow(
                 id=str(rid),
                 status=status,
@@ -311,6 +343,7 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
                 completed_on=completed.astimezone(zone).date() if completed else None,
                 answers=answers[rid],
                 chosen=chosen[rid],
+                is_test=is_test,
             )
         last = ids[-1]
 
@@ -327,6 +360,7 @@ def export_counts(survey: Survey, layout: Layout, filters: Filters) -> dict[str,
         "language": fixed["n"],
         "started_on": fixed["n"],
         "completed_on": fixed["complete"],
+        "is_test": fixed["n"],  # a column only when tests are included: 1 or 0 in every row
     }
     rows = (
         _answers(survey, filters, [q.id for q in layout.questions])

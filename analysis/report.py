@@ -23,13 +23,19 @@ class Context:
     layout: Layout
     questions: dict[str, QuestionInfo]
     plan: AnalysisPlan
-    filters: Filters
+    filters: Filters  # resolved against the survey: they know how many test responses it has
 
     @classmethod
     def load(cls, survey: Survey, filters: Filters | None = None) -> Context:
         layout = survey_layout(survey)
         infos = queries.question_infos(layout)
-        return cls(survey, layout, infos, analysis_plan(survey.analysis or {}, infos), filters or Filters())
+        resolved = queries.resolve(survey, filters or Filters())
+        return cls(survey, layout, infos, analysis_plan(survey.analysis or {}, infos), resolved)
+
+    @property
+    def tests_left_out(self) -> int:
+        """How many test responses (pilot runs) the figures leave out: all of them, unless asked for."""
+        return 0 if self.filters.include_tests else self.filters.test_responses
 
 
 def overview(ctx: Context) -> tuple[participation.Participation, list[participation.FunnelStep]]:

@@ -68,10 +68,8 @@ def full_report(ctx: report.Context) -> dict:
     return {
         "survey": ctx.survey.slug,
         "instrument_version": ctx.survey.instrument_version,
-        "filters": {
-            k: (str(v) if v is not None else None) if not isinstance(v, bool) else v
-            for k, v in dataclasses.asdict(ctx.filters).items()
-        },
+        "filters": ctx.filters.as_dict(),
+        "test_responses_left_out": ctx.tests_left_out,
         "started": summary.started,
         "participants": summary.participants,
         "complete": summary.complete,

@@ -16,7 +16,6 @@ from surveys.selectors import survey_participation
 
 from . import charts, downloads, figures, report
 from .forms import CrosstabForm, ExportForm, FilterForm
-from .queries import Filters
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -38,7 +37,14 @@ def _context(request, slug):
     survey = get_object_or_404(Survey, slug=slug)
     form = FilterForm(request.GET or None)
     ctx = report.Context.load(survey, form.filters())
-    page = {"survey": survey, "filter_form": form, "safe": form.safe_mode, "query": request.GET.urlencode()}
+    page = {
+        "survey": survey,
+        "filter_form": form,
+        "safe": form.safe_mode,
+        "query": request.GET.urlencode(),
+        "test_responses": ctx.filters.test_responses,
+        "tests_left_out": ctx.tests_left_out,
+    }
     return ctx, page
 
 
@@ -123,16 +129,20 @@ def chart(request, slug, name, fmt):
 def export_page(request, slug):
     """The codebook, and the download form."""
     survey = get_object_or_404(Survey, slug=slug)
+    ctx = report.Context.load(survey)
     page = {
         "survey": survey,
         "filter_form": FilterForm(request.GET or None),
         "query": request.GET.urlencode(),
+        "tests_left_out": ctx.tests_left_out,
     }
+    # The codebook's last column, the instrument's version, is the same on every row: said once.
+    version_column = len(downloads.export.CODEBOOK_HEADER) - 1
     page.update(
         tab="export",
         export_form=ExportForm(initial={"format": "standard"}),
-        header=downloads.export.CODEBOOK_HEADER,
-        codebook=downloads.codebook(survey),
+        header=downloads.export.CODEBOOK_HEADER[:version_column],
+        codebook=[row[:version_column] for row in downloads.codebook_of(ctx)],
     )
     return render(request, "analysis/export.html", page)
 
@@ -143,7 +153,7 @@ def _download(request, slug, what):
     if not form.is_valid():
         return HttpResponseBadRequest(_("Unknown export options."))
     options = form.options()
-    filters = Filters(complete_only=form.cleaned_data["complete_only"])
+    filters = form.filters()
     lines = (downloads.responses_csv if what == "responses" else downloads.codebook_csv)(
         survey, options, filters
     )

@@ -6,7 +6,7 @@ from surveys.services import page_save, response_start
 from surveys.values import AnswerValue
 
 
-def answers(q3="general_practice", q6="no", q9="rarely", score=8, q2="30_40"):
+def answers(q3="general_practice", q6="no", q9="rarely", score=8, q2="30_40", q27="Merci"):
     """A whole questionnaire's answers, page by page, varying what the analyses compare."""
     choice = AnswerValue
     return {
@@ -33,14 +33,17 @@ def answers(q3="general_practice", q6="no", q9="rarely", score=8, q2="30_40"):
             "Q25": choice(score=score),
             "Q26": choice(choices=("read_on_group",)),
         },
-        6: {"Q27": choice(text="Merci")},
+        6: {"Q27": choice(text=q27)},
     }
 
 
-def participant(survey, stop_after: int | None = None, day: dt.date = dt.date(2022, 6, 1), **kwargs):
-    """A participant answering through the services, stopping after page ``stop_after``."""
+def participant(
+    survey, stop_after: int | None = None, day: dt.date = dt.date(2022, 6, 1), is_test=False, **kwargs
+):
+    """A participant answering through the services, stopping after page ``stop_after``;
+    ``is_test``: an investigator's pilot run (the staff preview) instead."""
     moment = dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC)
-    response, _ = response_start(survey=survey, language="fr", now=moment)
+    response, _ = response_start(survey=survey, language="fr", now=moment, is_test=is_test)
     pages = answers(**kwargs)
     position = 1
     while position is not None:
@@ -63,3 +66,26 @@ def dataset(survey):
     participant(survey, q3="general_practice", q6="no", q9="rarely", stop_after=2)  # E: dropped at page 3
     response_start(survey=survey, language="fr")  # F: consented, answered nothing
     return survey
+
+
+PILOT_DAY = dt.date(2022, 6, 3)
+
+
+@pytest.fixture
+def pilots(dataset):
+    """The dataset and two pilot runs on a day of their own, answering what no participant did:
+    one complete (a dermatologist who seeks opinions frequently, scores 2, writes "Essai"), one
+    stopped after page 1."""
+    for stop_after in (None, 1):
+        participant(
+            dataset,
+            stop_after=stop_after,
+            day=PILOT_DAY,
+            is_test=True,
+            q3="dermatology",
+            q6="yes",
+            q9="frequently",
+            score=2,
+            q27="Essai",
+        )
+    return dataset

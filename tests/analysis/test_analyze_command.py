@@ -49,3 +49,29 @@ def test_it_prints_a_readable_summary_without_json(dataset):
 def test_it_refuses_an_unknown_survey(db):
     with pytest.raises(CommandError, match="No survey 'nope'"):
         call_command("analyze", "nope", "--json")
+
+
+def test_the_json_states_that_test_responses_are_left_out(dataset):
+    data = analyze()
+    assert data["filters"] == {"complete_only": False, "start": None, "end": None, "include_tests": False}
+    assert data["test_responses_left_out"] == 0
+
+
+def test_a_pilot_run_is_not_in_the_json(pilots):
+    data = analyze()
+    assert (data["started"], data["participants"], data["complete"]) == (6, 5, 3)
+    assert data["questions"]["Q3"]["choices"]["dermatology"]["count"] == 0
+    assert data["test_responses_left_out"] == 2
+
+
+def test_pilot_runs_are_in_the_json_with_include_tests(pilots):
+    data = analyze("--include-tests")
+    assert (data["started"], data["participants"], data["complete"]) == (8, 7, 4)
+    assert data["filters"]["include_tests"] is True and data["test_responses_left_out"] == 0
+    assert data["per_day"][-1] == {"date": "2022-06-03", "participants": 2}
+
+
+def test_the_summary_says_how_many_pilot_runs_are_left_out(pilots):
+    out = StringIO()
+    call_command("analyze", "cme-social-network-2022", stdout=out)
+    assert out.getvalue().splitlines()[1] == "2 test responses left out (--include-tests)"

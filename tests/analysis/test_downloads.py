@@ -116,13 +116,13 @@ def test_only_staff_can_download(client, django_user_model, dataset, name):
     assert client.get(url(name)).status_code == 403
 
 
-def test_the_download_streams_the_csv_named_after_the_survey_and_the_date(staff, dataset):
+def test_the_download_streams_the_csv_named_after_the_survey_its_version_and_the_date(staff, dataset):
     from django.utils import timezone
 
     reply = staff.get(url("export_responses"), {"format": "standard"})
     assert reply.streaming and reply["Content-Type"] == "text/csv; charset=utf-8"
     today = timezone.localdate().isoformat()
-    assert reply["Content-Disposition"] == f'attachment; filename="{SLUG}-responses-{today}.csv"'
+    assert reply["Content-Disposition"] == f'attachment; filename="{SLUG}-responses-v2022.1-{today}.csv"'
     assert b"".join(reply.streaming_content) == export(dataset)
 
 
@@ -144,3 +144,112 @@ def test_the_command_writes_the_same_bytes_as_the_download(staff, dataset, tmp_p
 def test_the_codebook_page_lists_every_column(staff, dataset):
     page = staff.get(url("export")).content.decode()
     assert "<code>Q21__speed_of_responses</code>" in page and "Q9 != never" in page
+
+
+# --- test responses and the instrument's version ----------------------------------------------
+
+
+def export_with_tests(survey, **options) -> bytes:
+    return b"".join(downloads.responses_csv(survey, Options(**options), Filters(include_tests=True)))
+
+
+def test_a_pilot_run_is_not_exported(pilots):
+    data = rows(export(pilots))
+    assert len(data) == 5
+    assert "is_test" not in data[0]
+    assert "Essai" not in {r["Q27"] for r in data}
+
+
+def test_pilot_runs_are_exported_with_an_is_test_column_when_asked_for(pilots):
+    data = rows(export_with_tests(pilots))
+    assert len(data) == 7
+    assert sorted(r["is_test"] for r in data) == ["0"] * 5 + ["1"] * 2
+    assert {r["Q3"] for r in data if r["is_test"] == "1"} == {"dermatology"}
+    assert list(data[0])[:7] == [
+        "response_id",
+        "status",
+        "language",
+        "started_on",
+        "completed_on",
+        "is_test",
+        "Q1",
+    ]
+
+
+def test_the_codebook_does_not_count_pilot_runs(pilots):
+    book = {row[0]: row for row in downloads.codebook(pilots)}
+    assert book["response_id"][9] == "5" and book["Q3"][9] == "5"
+    assert "is_test" not in book
+
+
+def test_the_codebook_of_an_export_with_pilot_runs_documents_is_test(pilots):
+    book = {row[0]: row for row in downloads.codebook(pilots, Filters(include_tests=True))}
+    assert book["response_id"][9] == "7"
+    assert book["is_test"][6:10] == ["metadata", "1 = test response | 0 = participant", "", "7"]
+
+
+def test_the_codebook_carries_the_instrument_version_on_every_row(dataset):
+    book = downloads.codebook(dataset)
+    assert {row[-1] for row in book} == {"2022.1"}
+
+
+def test_the_file_names_carry_the_version_and_say_when_tests_are_in(dataset):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    name = downloads.filename(dataset, "responses", Options(), Filters(include_tests=True))
+    assert name == f"{SLUG}-responses-v2022.1-with-tests-{today}.csv"
+    assert downloads.filename(dataset, "codebook", Options(), None) == f"{SLUG}-codebook-v2022.1-{today}.csv"
+
+
+def test_a_version_is_made_safe_for_a_file_name(dataset):
+    dataset.instrument_version = 'v2 "beta"/rc'
+    name = downloads.filename(dataset, "responses", Options(), None)
+    assert name.startswith(f"{SLUG}-responses-vv2-beta-rc-")
+
+
+def test_the_export_form_includes_pilot_runs_when_ticked(staff, pilots):
+    reply = staff.get(url("export_responses"), {"format": "standard", "include_tests": "on"})
+    assert "-with-tests-" in reply["Content-Disposition"]
+    assert b"".join(reply.streaming_content) == export_with_tests(pilots)
+
+
+def test_the_command_includes_pilot_runs_when_asked_for(pilots, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "out.csv"
+    call_command("export_responses", SLUG, "--include-tests", "-o", str(target))
+    assert target.read_bytes() == export_with_tests(pilots)
+    call_command("export_responses", SLUG, "--include-tests", "--codebook", "-o", str(target))
+    assert b"\r\nis_test," in target.read_bytes()
+
+
+def test_the_export_page_says_how_many_pilot_runs_are_left_out(staff, pilots):
+    page = staff.get(url("export")).content.decode()
+    assert 'data-tests="left-out">2 ' in page
+    assert "include_tests=on" in page  # the codebook of an export with them
+
+
+def test_the_export_page_names_the_instrument_version(staff, dataset):
+    page = staff.get(url("export")).content.decode()
+    assert "2022.1" in page and 'data-tests="left-out"' not in page
+
+
+def export_queries(survey, filters) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    b"".join(downloads.responses_csv(survey, Options(), filters))  # the layout, now in memory
+    with CaptureQueriesContext(connection) as ctx:
+        b"".join(downloads.responses_csv(survey, Options(), filters))
+    return len(ctx.captured_queries)
+
+
+def test_the_export_reads_the_same_number_of_queries_with_or_without_pilot_runs(dataset):
+    from tests.analysis.conftest import participant
+
+    without = export_queries(dataset, Filters())
+    assert without == 1 + 3 + 1  # the test lookup, one chunk of three, the empty chunk that ends it
+    participant(dataset, is_test=True)
+    assert export_queries(dataset, Filters()) == without
+    assert export_queries(dataset, Filters(include_tests=True)) == without

@@ -159,7 +159,7 @@ def test_the_french_excel_variant_writes_decimal_commas():
 
 def test_the_codebook_describes_every_column():
     counts = {"Q6": 10, "Q21__speed": 8}
-    rows = codebook_rows(COLUMNS, QUESTIONS, counts)
+    rows = codebook_rows(COLUMNS, QUESTIONS, counts, "2022.1")
     assert [r[0] for r in rows] == [c.name for c in COLUMNS]
     assert len(rows[0]) == len(CODEBOOK_HEADER)
     q6 = rows[5]
@@ -176,3 +176,24 @@ def test_the_codebook_describes_every_column():
     assert q6[9] == "10"
     assert rows[7][8] == "Q9 != never"
     assert rows[8][4] == "Forces — Rapidité" and rows[8][7].startswith("1 = chosen")
+
+
+def test_an_export_with_test_responses_has_an_is_test_column_after_the_dates():
+    cols = columns(QUESTIONS, with_tests=True)
+    assert [c.name for c in cols][4:7] == ["completed_on", "is_test", "Q6"]
+    day = dt.date(2022, 6, 1)
+    pilot = ResponseRow("id", "complete", "fr", day, day, {}, {}, is_test=True)
+    assert row_values(pilot, cols, LABELS, Options())[5] == "1"
+    assert row_values(row(), cols, LABELS, Options())[5] == "0"
+
+
+def test_an_export_without_test_responses_has_no_is_test_column():
+    assert "is_test" not in [c.name for c in COLUMNS]
+
+
+def test_the_codebook_explains_is_test_and_carries_the_version():
+    rows = codebook_rows(columns(QUESTIONS, with_tests=True), QUESTIONS, {"is_test": 7}, "2022.1")
+    is_test = rows[5]
+    assert is_test[0] == "is_test" and is_test[7] == "1 = test response | 0 = participant"
+    assert is_test[9] == "7"
+    assert CODEBOOK_HEADER[-1] == "instrument_version" and {r[-1] for r in rows} == {"2022.1"}

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from analysis import report
 from analysis.queries import Filters
-from tests.analysis.conftest import participant
+from tests.analysis.conftest import PILOT_DAY, participant
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,102 @@ def test_the_number_of_queries_does_not_grow_with_the_responses(dataset):
         participant(dataset, q3="dermatology", q9="occasionally")
     assert queries_for_everything(dataset) == before
     assert before < 40
+
+
+# --- test responses (pilot runs of the staff preview) ----------------------------------------
+
+WITH_TESTS = Filters(include_tests=True)
+
+
+def test_a_pilot_run_is_not_counted_in_the_overview(pilots):
+    summary, _ = report.overview(report.Context.load(pilots))
+    assert (summary.started, summary.participants, summary.complete) == (6, 5, 3)
+
+
+def test_pilot_runs_are_counted_in_the_overview_when_asked_for(pilots):
+    summary, _ = report.overview(report.Context.load(pilots, WITH_TESTS))
+    assert (summary.started, summary.participants, summary.complete) == (8, 7, 4)
+
+
+def test_a_pilot_run_is_not_counted_per_day(pilots):
+    assert report.overview(report.Context.load(pilots))[0].per_day == [
+        (dt.date(2022, 6, 1), 4),
+        (dt.date(2022, 6, 2), 1),
+    ]
+    assert report.overview(report.Context.load(pilots, WITH_TESTS))[0].per_day[-1] == (PILOT_DAY, 2)
+
+
+def test_a_pilot_run_is_not_in_the_funnel(pilots):
+    def shown(filters):
+        return [(s.shown, s.answered) for s in report.overview(report.Context.load(pilots, filters))[1]]
+
+    assert shown(Filters()) == [(6, 5), (5, 5), (3, 2), (4, 3), (3, 3), (3, 3)]
+    assert shown(WITH_TESTS) == [(8, 7), (7, 6), (4, 3), (5, 4), (4, 4), (4, 4)]
+
+
+def test_a_pilot_run_is_not_in_the_distributions(pilots):
+    results = results_by_code(report.Context.load(pilots))
+    assert {r.code: r.count for r in results["Q3"].rows}["dermatology"] == 0
+    assert (results["Q11"].n, results["Q11"].mean) == (2, 7.0)
+    assert results["Q27"].texts == ["Merci", "Merci", "Merci"]
+
+
+def test_pilot_runs_are_in_the_distributions_when_asked_for(pilots):
+    results = results_by_code(report.Context.load(pilots, WITH_TESTS))
+    assert {r.code: r.count for r in results["Q3"].rows}["dermatology"] == 2
+    assert results["Q11"].n == 3
+    assert "Essai" in results["Q27"].texts
+
+
+def test_a_pilot_run_is_not_in_the_subgroup_table(pilots):
+    def specialty_cells(filters):
+        rows = {row.outcome.code: row for row in report.subgroup_table(report.Context.load(pilots, filters))}
+        return [(c.group, c.positive, c.n) for c in rows["sought_opinion"].comparisons[0].cells]
+
+    assert specialty_cells(Filters()) == [("general_practice", 2, 3), ("other_specialties", 1, 2)]
+    assert specialty_cells(WITH_TESTS) == [("general_practice", 2, 3), ("other_specialties", 2, 3)]
+
+
+def test_a_pilot_run_is_not_in_the_crosstab(pilots):
+    assert report.crosstab(report.Context.load(pilots), "underserved", "Q9").n == 5
+    assert report.crosstab(report.Context.load(pilots, WITH_TESTS), "underserved", "Q9").n == 6
+
+
+def test_the_context_says_how_many_test_responses_are_left_out(pilots):
+    assert report.Context.load(pilots).tests_left_out == 2
+    assert report.Context.load(pilots, WITH_TESTS).tests_left_out == 0
+
+
+def test_unresolved_filters_leave_test_responses_out(pilots):
+    # Filters used without Context.load do not know the survey has none: they exclude them anyway.
+    from analysis import queries
+
+    days = queries.participants_per_day(pilots, Filters())
+    assert PILOT_DAY not in set(days["day"])
+
+
+def captured(survey, filters=None) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        context = report.Context.load(survey, filters)
+        report.overview(context)
+        report.question_results(context)
+        report.subgroup_table(context)
+        report.crosstab(context, "specialty", "Q5")
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_without_test_responses_only_the_lookup_reads_is_test(dataset):
+    captured(dataset)  # the survey's layout, now in this process's memory
+    sqls = captured(dataset)
+    assert len([sql for sql in sqls if "is_test" in sql]) == 1
+    assert "COUNT" in next(sql for sql in sqls if "is_test" in sql).upper()
+
+
+def test_test_responses_add_conditions_not_queries(dataset):
+    captured(dataset)
+    without = captured(dataset)
+    participant(dataset, is_test=True)
+    captured(dataset)
+    with_tests = captured(dataset)
+    assert len(with_tests) == len(without)
+    assert len([sql for sql in with_tests if "is_test" in sql]) > 1

@@ -7,6 +7,7 @@ import pytest
 
 from analysis import downloads, report
 from analysis.export import Options
+from analysis.queries import Filters
 from tests.analysis.conftest import participant
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +38,20 @@ def test_the_pandas_guide_reproduces_the_subgroup_table(survey, tmp_path, monkey
     q11 = {c.grouping.code: c.test.p_value for c in rows["score_8_plus__Q11"].comparisons}
     assert namespace["p_underserved_q11"] == pytest.approx(q11["underserved"], rel=1e-12)
     assert namespace["responses"]["Q3_label"].iloc[0] in {"Médecine générale", "Cardiologie", "Chirurgie"}
+    assert namespace["version"] == survey.instrument_version
+
+
+def test_the_pandas_guide_keeps_the_participants_of_an_export_with_pilot_runs(survey, tmp_path, monkeypatch):
+    participant(survey, q3="general_practice", q9="rarely")
+    participant(survey, q3="cardiology", q9="never", is_test=True)
+    filters = Filters(include_tests=True)
+    (tmp_path / "responses.csv").write_bytes(b"".join(downloads.responses_csv(survey, Options(), filters)))
+    (tmp_path / "codebook.csv").write_bytes(b"".join(downloads.codebook_csv(survey, Options(), filters)))
+    monkeypatch.chdir(tmp_path)
+    # The guide's reading lines only: the chi-squared tests need more participants.
+    reading = re.search(
+        r"## pandas\n\n```python\n(.*?)\n\n\ndef labels", GUIDE.read_text(encoding="utf-8"), re.S
+    )
+    namespace: dict = {}
+    exec(compile(reading.group(1), str(GUIDE), "exec"), namespace)  # noqa: S102 - our own documentation
+    assert namespace["responses"]["Q3"].tolist() == ["general_practice"]

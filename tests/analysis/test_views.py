@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -134,3 +136,47 @@ def test_an_unknown_chart_is_not_found(staff, dataset, name, fmt):
 
 def test_an_unknown_survey_is_not_found(staff, dataset):
     assert staff.get(reverse("analysis:overview", kwargs={"slug": "nope"})).status_code == 404
+
+
+def note(page: str) -> str | None:
+    """The note about test responses above the figures: its kind and its text."""
+    found = re.search(r'data-tests="([a-z-]+)">([^<]*)<', page)
+    return found and f"{found.group(1)}: {found.group(2)}"
+
+
+def test_a_pilot_run_is_not_counted_on_the_dashboard(staff, pilots):
+    page = staff.get(url("overview")).content.decode()
+    assert 'data-kpi="participants">5<' in page and 'data-kpi="started">6<' in page
+
+
+def test_the_dashboard_says_how_many_pilot_runs_are_not_counted(staff, pilots):
+    for name in ("overview", "results", "subgroups"):
+        assert note(staff.get(url(name)).content.decode()).startswith("left-out: 2 ")
+
+
+def test_the_include_tests_checkbox_counts_pilot_runs(staff, pilots):
+    page = staff.get(url("overview"), {"include_tests": "on"}).content.decode()
+    assert 'data-kpi="participants">7<' in page
+    assert 'name="include_tests" id="id_include_tests" checked' in page
+    assert note(page).startswith("included: 2 ")
+
+
+def test_the_include_tests_checkbox_is_off_by_default(staff, dataset):
+    page = staff.get(url("overview")).content.decode()
+    assert 'id="id_include_tests">' in page
+
+
+def test_a_survey_without_pilot_runs_has_no_note(staff, dataset):
+    assert note(staff.get(url("overview")).content.decode()) is None
+
+
+def test_the_charts_leave_pilot_runs_out(staff, pilots):
+    svg = staff.get(url("chart", name="participants-per-day", fmt="svg")).content.decode()
+    assert "06-03" not in svg
+    svg = staff.get(url("chart", name="participants-per-day", fmt="svg"), {"include_tests": "on"}).content
+    assert b"06-03" in svg
+
+
+def test_the_index_leaves_pilot_runs_out(staff, pilots):
+    page = staff.get(url("index")).content.decode()
+    assert ">5</td>" in page and "60,0 %" in page

@@ -23,19 +23,25 @@ class Command(BaseCommand):
         parser.add_argument("--complete-only", action="store_true", help="complete responses only")
         parser.add_argument("--start", type=_date, help="responses started on or after (YYYY-MM-DD)")
         parser.add_argument("--end", type=_date, help="responses started on or before (YYYY-MM-DD)")
+        parser.add_argument(
+            "--include-tests", action="store_true", help="count test responses (pilot runs) as data"
+        )
         parser.add_argument("--json", action="store_true", help="print JSON (shape in the README)")
 
-    def handle(self, *args, slug, complete_only, start, end, **options):
+    def handle(self, *args, slug, complete_only, start, end, include_tests, **options):
         survey = Survey.objects.filter(slug=slug).first()
         if survey is None:
             raise CommandError(f"No survey '{slug}'.")
-        ctx = report.Context.load(survey, Filters(complete_only=complete_only, start=start, end=end))
+        filters = Filters(complete_only=complete_only, start=start, end=end, include_tests=include_tests)
+        ctx = report.Context.load(survey, filters)
         data = serialize.full_report(ctx)
         if options["json"]:
             self.stdout.write(_dumps(data))
             return
         rate = "n/a" if data["completion_rate"] is None else f"{data['completion_rate']:.1f} %"
         self.stdout.write(f"{data['participants']} participants, {data['complete']} complete ({rate})")
+        if data["test_responses_left_out"]:
+            self.stdout.write(f"{data['test_responses_left_out']} test responses left out (--include-tests)")
         for code, q in data["questions"].items():
             if q["kind"] == "scale":
                 self.stdout.write(f"{code} (n={q['n']}): mean {q['mean']}, >= 8: {q['share_8_plus']} %")

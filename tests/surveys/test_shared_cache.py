@@ -137,6 +137,7 @@ def test_it_builds_the_redis_cache_when_redis_url_is_set():
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.example:6379/0",
         "KEY_PREFIX": "medsurvey",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 
 

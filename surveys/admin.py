@@ -310,17 +310,7 @@ class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "completed_at",
     ]
     list_filter = ["survey", "is_test", "status", "language"]
-    readonly_fields = [
-        "id",
-        "survey",
-        "is_test",
-        "status",
-        "language",
-        "started_at",
-        "last_saved_at",
-        "completed_at",
-        "furthest_page",
-    ]
+    readonly_fields = [*list_display, "furthest_page"]
     exclude = ["token_hash"]
     inlines = [AnswerInline]
     actions = ["delete_test_responses", "delete_responses"]

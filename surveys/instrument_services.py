@@ -25,7 +25,7 @@ from .instrument_data import Difference, same_instrument, spec_differences, spec
 from .models import Choice, Page, Question, Survey
 from .selectors import survey_spec
 from .signals import layout_changes_batched
-from .structure import frozen_reason
+from .structure import answers_looked_up_once, frozen_reason
 
 
 class InstrumentConflict(Exception):
@@ -76,7 +76,7 @@ def instrument_load(*, spec: InstrumentSpec, overwrite_edits: bool = False) -> L
     rule); ``overwrite_edits`` lets the file win over edits made in the admin since its last load."""
     # The stamp is renewed once, inside the transaction: other processes see the new stamp
     # and the new questions together, or neither.
-    with transaction.atomic(), layout_changes_batched():
+    with transaction.atomic(), layout_changes_batched(), answers_looked_up_once():
         return _instrument_load(spec, overwrite_edits)
 
 

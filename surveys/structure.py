@@ -14,6 +14,9 @@ for its message. Only bulk ``QuerySet.update()``, which sends no signal, goes ar
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
@@ -47,8 +50,33 @@ class StructureFrozen(ValidationError):
     """A change to what existing answers depend on."""
 
 
+_memo = threading.local()
+
+
+@contextmanager
+def answers_looked_up_once():
+    """Within this block each survey's answers are looked for once, and each question's survey
+    once (the loader saves a hundred rows of a survey it holds locked)."""
+    if getattr(_memo, "frozen", None) is not None:
+        yield
+        return
+    _memo.frozen, _memo.survey_of_question = {}, {}
+    try:
+        yield
+    finally:
+        _memo.frozen = _memo.survey_of_question = None
+
+
 def is_frozen(survey_id: int | None) -> bool:
-    return survey_id is not None and Answer.objects.filter(question__survey_id=survey_id).exists()
+    if survey_id is None:
+        return False
+    memo = getattr(_memo, "frozen", None)
+    if memo is not None and survey_id in memo:
+        return memo[survey_id]
+    frozen = Answer.objects.filter(question__survey_id=survey_id).exists()
+    if memo is not None:
+        memo[survey_id] = frozen
+    return frozen
 
 
 def frozen_reason(survey_id: int | None) -> str | None:
@@ -86,7 +114,13 @@ def _survey_id(instance, stored: dict | None = None) -> int | None:
         question_id = stored["question_id"] if stored else instance.question_id
         if question_id is None:
             return None
-        return Question.objects.filter(pk=question_id).values_list("survey_id", flat=True).first()
+        memo = getattr(_memo, "survey_of_question", None)
+        if memo is not None and question_id in memo:
+            return memo[question_id]
+        survey_id = Question.objects.filter(pk=question_id).values_list("survey_id", flat=True).first()
+        if memo is not None:
+            memo[question_id] = survey_id
+        return survey_id
     return stored["survey_id"] if stored else instance.survey_id
 
 

@@ -47,9 +47,10 @@ def survey(db, instrument_source):
     return instrument_load(spec=parse_instrument(instrument_source)).survey
 
 
-def partial_response(survey, q9: str = "rarely"):
-    """A response that has answered Q9 only (a participant who stopped early)."""
-    response, _ = response_start(survey=survey, language="fr")
+def partial_response(survey, q9: str = "rarely", is_test: bool = False):
+    """A response that has answered Q9 only (a participant who stopped early; with ``is_test``,
+    an investigator's pilot run)."""
+    response, _ = response_start(survey=survey, language="fr", is_test=is_test)
     values = {"Q9": AnswerValue(choice=q9)}
     page_save(response=response, page_position=2, values=values, language="fr", advance=False)
     return response

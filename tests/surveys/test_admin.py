@@ -10,13 +10,6 @@ from tests.conftest import partial_response
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def investigator(client, django_user_model):
-    user = django_user_model.objects.create_user("inv", password="pw", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
-
-
 def test_the_survey_page_lists_pages_and_questions_in_order(investigator, survey):
     page = investigator.get(reverse("admin:surveys_survey_change", args=[survey.pk])).content.decode()
     assert page.index('value="Q1"') < page.index('value="Q2"') < page.index('value="Q27"')

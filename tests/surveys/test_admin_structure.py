@@ -3,28 +3,13 @@ submission when answers arrived after the page was opened; wording stays editabl
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from surveys.models import Choice, Page, Question, Survey
 from surveys.structure import FROZEN_FIELDS
 from tests.conftest import partial_response
 from tests.surveys.admin_forms import change_form_data, inline_index
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def investigator(client, django_user_model):
-    user = django_user_model.objects.create_user("inv", password="pw", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    client.cookies["lang"] = "en"
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def instrument_rows(survey) -> tuple:

@@ -13,19 +13,12 @@ from surveys.instrument import parse_instrument
 from surveys.models import Choice, Page, Question, Survey
 from surveys.services import instrument_load
 from tests.conftest import Respondent
+from tests.surveys.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
 Q12_FR = "Les réponses m'ont aidé(e) à prendre une décision pour la prise en charge de mon patient."
 NEW_Q12_FR = "Les réponses de mes confrères m'ont aidé(e) à décider de la prise en charge."
-
-
-@pytest.fixture
-def investigator(client, django_user_model):
-    user = django_user_model.objects.create_user("inv", password="pw", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    client.cookies["lang"] = "en"
-    return client
 
 
 def history_url(survey) -> str:
@@ -34,21 +27,6 @@ def history_url(survey) -> str:
 
 def history_rows() -> int:
     return sum(model.history.count() for model in (Survey, Page, Question, Choice))
-
-
-def change_form_data(reply) -> dict:
-    """What the admin's change page would post back unchanged (as test_admin.py builds it)."""
-    form = reply.context["adminform"].form
-    data = {name: getattr(value, "pk", value) for name, value in form.initial.items() if value is not None}
-    for inline in reply.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
-        for index, inline_form in enumerate(formset.forms):
-            for name, field in inline_form.fields.items():
-                value = inline_form.initial.get(name, field.initial)
-                if value is not None and value is not False:
-                    data[f"{formset.prefix}-{index}-{name}"] = getattr(value, "pk", value)
-    return data
 
 
 def change_q12_in_the_admin(client, survey, text_fr: str) -> None:

@@ -6,7 +6,6 @@ from io import StringIO
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from surveys.instrument import parse_instrument
 from surveys.instrument_data import spec_to_data, spec_to_yaml
@@ -15,13 +14,7 @@ from surveys.selectors import survey_spec
 from surveys.services import InstrumentConflict, instrument_load
 from tests.conftest import INSTRUMENT
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def load(source: str, **options):

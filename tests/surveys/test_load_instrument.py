@@ -8,7 +8,7 @@ from surveys.models import Choice, Page, Question, Survey
 from surveys.services import InstrumentConflict, instrument_load
 from tests.conftest import partial_response
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def load(source: str):

@@ -39,14 +39,6 @@ def surviving() -> set:
     return set(Response.objects.values_list("pk", flat=True))
 
 
-@pytest.fixture
-def investigator(client, django_user_model):
-    user = django_user_model.objects.create_user("inv", password="pw", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    client.cookies["lang"] = "en"
-    return client
-
-
 def run_action(client, action: str, responses, **data):
     payload = {"action": action, "_selected_action": [str(r.pk) for r in responses], **data}
     return client.post(reverse(CHANGELIST), payload)

@@ -10,13 +10,7 @@ from surveys.services import pilot_responses_delete
 from surveys.structure import FROZEN_FIELDS, StructureFrozen, frozen_reason
 from tests.conftest import partial_response
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -160,17 +154,7 @@ def test_a_survey_without_answers_can_change_its_structure(survey):
 
 
 def test_test_answers_freeze_the_structure_too_and_say_how_to_unfreeze_it(survey):
-    from surveys.services import page_save, response_start
-    from surveys.values import AnswerValue
-
-    pilot, _ = response_start(survey=survey, language="fr", is_test=True)
-    page_save(
-        response=pilot,
-        page_position=2,
-        values={"Q9": AnswerValue(choice="rarely")},
-        language="fr",
-        advance=False,
-    )
+    partial_response(survey, is_test=True)
     reason = frozen_reason(survey.pk)
     assert "1 test response with answers" in reason
     assert "deleting them unfreezes the structure" in reason
@@ -179,19 +163,9 @@ def test_test_answers_freeze_the_structure_too_and_say_how_to_unfreeze_it(survey
 
 
 def test_the_reason_counts_real_and_test_responses(survey):
-    from surveys.services import page_save, response_start
-    from surveys.values import AnswerValue
-
     partial_response(survey)
     partial_response(survey)
-    pilot, _ = response_start(survey=survey, language="fr", is_test=True)
-    page_save(
-        response=pilot,
-        page_position=2,
-        values={"Q9": AnswerValue(choice="rarely")},
-        language="fr",
-        advance=False,
-    )
+    partial_response(survey, is_test=True)
     reason = frozen_reason(survey.pk)
     assert "2 responses with answers and 1 test response with answers" in reason
     assert "unfreezes" not in reason

@@ -77,9 +77,21 @@ def spec_to_data(spec: InstrumentSpec) -> dict:
     return data
 
 
+class _Dumper(yaml.SafeDumper):
+    """Texts of several paragraphs as literal blocks (``|``), as a person writes them."""
+
+
+def _text_representer(dumper: yaml.SafeDumper, data: str):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _text_representer)
+
+
 def spec_to_yaml(spec: InstrumentSpec, header: str = "") -> str:
     comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    body = yaml.safe_dump(spec_to_data(spec), allow_unicode=True, sort_keys=False, width=100)
+    body = yaml.dump(spec_to_data(spec), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     return comment + body
 
 

@@ -44,6 +44,8 @@ class LoadResult:
     changed: int  # rows created or updated; 0 means nothing was written
     # Edits made in the admin since the file was last loaded, kept as they are.
     kept_edits: tuple[Difference, ...] = field(default=())
+    # What the file changed in the live survey.
+    applied: tuple[Difference, ...] = field(default=())
 
     def summary(self) -> str:
         slug = self.survey.slug
@@ -68,7 +70,8 @@ class LoadResult:
             return "\n".join(lines)
         if not self.changed:
             return _("Survey '%(slug)s' is already up to date: nothing changed.") % {"slug": slug}
-        return _("Updated survey '%(slug)s': %(n)d row(s) changed.") % {"slug": slug, "n": self.changed}
+        lines = [_("Updated survey '%(slug)s': %(n)d row(s) changed.") % {"slug": slug, "n": self.changed}]
+        return "\n".join(lines + [f"  - {d.describe()}" for d in self.applied])
 
 
 def instrument_load(*, spec: InstrumentSpec, overwrite_edits: bool = False) -> LoadResult:
@@ -130,7 +133,7 @@ def _instrument_load(spec: InstrumentSpec, overwrite_edits: bool) -> LoadResult:
     changed += _assign(survey, _survey_fields(spec))
     changed += _load_pages(survey, spec, wording_only=not structural)
     _remember(survey, spec)
-    return LoadResult(survey=survey, created=False, changed=changed)
+    return LoadResult(survey=survey, created=False, changed=changed, applied=tuple(changes))
 
 
 def _conflict(survey: Survey, loaded, live, spec) -> InstrumentConflict:

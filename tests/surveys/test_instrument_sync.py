@@ -66,6 +66,11 @@ def test_a_file_changed_alone_is_applied(survey, edited_file):
     assert text_of(survey, "Q13") == "Q13 reformulée dans le fichier"
 
 
+def test_the_summary_of_an_applied_file_names_each_change(survey, edited_file):
+    summary = load(edited_file).summary()
+    assert "Q13, text (fr)" in summary and "Q13 reformulée dans le fichier" in summary
+
+
 def test_a_file_changed_after_an_admin_edit_is_refused_naming_both_sides(survey, edited_file):
     admin_edit(survey)
     with pytest.raises(InstrumentConflict) as refused:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .models import Choice, Page, Question, Survey
 
 
@@ -21,20 +23,21 @@ class HistoryEntry:
     when: dt.datetime
     who: str  # the investigator's username, or "" for a command (load_instrument, a script)
     kind: str  # "+" created, "~" changed, "-" deleted
-    what: str  # "survey", "page 2", "question Q12", "choice Q3=other"
+    what: str  # "survey cme-…", "page 2", "question Q12", "choice Q3=other" (translated)
     changes: tuple[FieldChange, ...]
     reason: str = ""
 
 
-def _label(record) -> str:
+def _label(record, question_codes: dict[int, str]) -> str:
     model = record.instance_type
     if model is Survey:
-        return f"survey {record.slug}"
+        return _("survey %(slug)s") % {"slug": record.slug}
     if model is Page:
-        return f"page {record.position}"
+        return _("page %(n)s") % {"n": record.position}
     if model is Question:
-        return f"question {record.code}"
-    return f"choice {record.code}"
+        return _("question %(code)s") % {"code": record.code}
+    question = question_codes.get(record.question_id, "?")
+    return _("choice %(question)s=%(code)s") % {"question": question, "code": record.code}
 
 
 def _shown(value) -> str:
@@ -47,6 +50,8 @@ def _shown(value) -> str:
 def instrument_history(survey: Survey, limit: int = 500) -> list[HistoryEntry]:
     """The latest ``limit`` changes to the survey's instrument, newest first."""
     question_ids = Question.history.filter(survey_id=survey.pk).values("id")
+    # Codes of the survey's questions, deleted ones included (a deleted choice names its question).
+    question_codes = dict(Question.history.filter(survey_id=survey.pk).values_list("id", "code"))
     sources = [
         Survey.history.filter(id=survey.pk),
         Page.history.filter(survey_id=survey.pk),
@@ -78,7 +83,7 @@ def instrument_history(survey: Survey, limit: int = 500) -> list[HistoryEntry]:
                 when=record.history_date,
                 who=record.history_user.get_username() if record.history_user else "",
                 kind=record.history_type,
-                what=_label(record),
+                what=_label(record, question_codes),
                 changes=changes,
                 reason=record.history_change_reason or "",
             )

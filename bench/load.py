@@ -4,6 +4,11 @@ and time; then checks in the database that every answer every respondent submitt
 In the same run, the same figures for a minimal view doing a single INSERT (the ceiling).
 
     .venv/bin/python bench/load.py [--respondents 200] [--concurrency 20] [--workers 3] [--threads 1]
+        [--database postgresql|sqlite] [--server gunicorn|runserver]
+
+`--database sqlite` runs on the embedded default instead, a fresh SQLite file with the site's
+settings (write-ahead log, immediate transactions, busy timeout); `--server runserver` serves
+with Django's development server (`make run`: DEBUG on, a thread per request) instead of gunicorn.
 
 Aims: no error, no lost answer, page submissions at half the ceiling or better, p95 under
 100 ms with 20 concurrent respondents on a 2-core machine.
@@ -17,6 +22,8 @@ import http.client
 import os
 import random
 import re
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -87,16 +94,20 @@ def respondent(
 
 
 def server_cpu(master: int) -> dict[int, float]:
-    """CPU seconds (user and system) used so far by each gunicorn worker and each PostgreSQL
-    backend of this database (Linux /proc; the backends only when PostgreSQL runs here)."""
+    """CPU seconds (user and system) used so far by the web server and its workers and by each
+    PostgreSQL backend of this database (Linux /proc; the backends only when PostgreSQL runs
+    here). SQLite works inside the web server's own processes."""
     from django.db import connection
 
-    pids = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        backends = [-row[0] for row in cursor.fetchall()]  # negative: told apart from workers
+    pids = [master, *(int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split())]
+    backends = []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            backends = [-row[0] for row in cursor.fetchall()]  # negative: told apart from workers
     used = {}
     for pid in pids + backends:
         try:
@@ -107,11 +118,59 @@ def server_cpu(master: int) -> dict[int, float]:
     return used
 
 
-def cpu_per_request(before: dict, after: dict, requests: int) -> str:
+def cpu_per_request(before: dict, after: dict, requests: int, server: str) -> str:
     spent = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
     workers = sum(v for pid, v in spent.items() if pid > 0)
     database = sum(v for pid, v in spent.items() if pid < 0)
-    return f"{workers / requests * 1000:.2f} ms gunicorn + {database / requests * 1000:.2f} ms PostgreSQL"
+    if not any(pid < 0 for pid in spent):
+        return f"{workers / requests * 1000:.2f} ms {server} (SQLite included)"
+    return f"{workers / requests * 1000:.2f} ms {server} + {database / requests * 1000:.2f} ms PostgreSQL"
+
+
+def sqlite_setup() -> tuple[str, str]:
+    """A fresh SQLite file in a directory of its own: (its URL, the directory)."""
+    directory = tempfile.mkdtemp(prefix="medsurvey-load-")
+    return f"sqlite:///{directory}/db.sqlite3", directory
+
+
+def database_description(url: str) -> str:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return url.rsplit("@", 1)[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        journal = cursor.fetchone()[0]
+    options = connection.settings_dict.get("OPTIONS", {})
+    return (
+        f"SQLite {sqlite3.sqlite_version}, a fresh file (journal {journal}, "
+        f"transactions {options.get('transaction_mode', 'DEFERRED')}, "
+        f"busy timeout {options.get('timeout', 5)} s)"
+    )
+
+
+def server_command(server: str, port: int) -> list[str]:
+    if server == "runserver":
+        return [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--config",
+        "deploy/gunicorn.conf.py",
+        "--access-logfile",
+        "/dev/null",
+    ]
+
+
+def server_exceptions(log: str) -> list[str]:
+    """The exceptions behind the 500s in the server's log (the last of each logged chain)."""
+    causes = set()
+    for record in log.split("Internal Server Error: ")[1:]:
+        chain = re.findall(r"^\w+(?:\.\w+)*(?:Error|Exception): .*$", record, flags=re.MULTILINE)
+        causes.add(chain[-1] if chain else "(no exception logged)")
+    return sorted(causes)
 
 
 def warm_up(port: int, slug: str) -> None:
@@ -138,8 +197,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
     args = parser.parse_args()
-    url = django_setup()
+    sqlite_dir = None
+    if args.database == "sqlite":
+        sqlite_url, sqlite_dir = sqlite_setup()
+        url = django_setup(sqlite_url)
+    else:
+        url = django_setup()
 
     import dataclasses
 
@@ -166,7 +232,8 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
-        "DEBUG": "0",
+        # make run's development server runs with DEBUG on
+        "DEBUG": "1" if args.server == "runserver" else "0",
         "SECRET_KEY": "load-test-only",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
@@ -182,19 +249,10 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
     )
+    # The server's own messages (runserver logs every request) go to a file, read on errors.
+    log_fd, server_log = tempfile.mkstemp(prefix="medsurvey-load-", suffix=".log")
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--config",
-            "deploy/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-        ],
-        cwd=ROOT,
-        env=env,
+        server_command(args.server, args.port), cwd=ROOT, env=env, stdout=log_fd, stderr=log_fd
     )
     try:
         for _ in range(100):
@@ -223,12 +281,13 @@ def main() -> None:
         seconds = time.perf_counter() - began
         cpu_respondents = cpu_before, server_cpu(server.pid)
 
-        lost = 0
+        lost = complete = 0
         for item in done:
             if item is None:
                 errors.append("a respondent could not start")
                 continue
             response = Response.objects.get(token_hash=item["token_hash"])
+            complete += response.is_complete
             saved = response_answers(response)
             for code, value in item["answers"].items():
                 if code.startswith("Q") and "__" not in code:
@@ -262,13 +321,22 @@ def main() -> None:
             list(pool.map(insert_worker, [per_thread] * args.concurrency))
         ceiling_seconds = time.perf_counter() - started
         cpu_ceiling = cpu_before, server_cpu(server.pid)
+        database = database_description(url)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        os.close(log_fd)
         Response.objects.filter(survey=survey).delete()
+        if sqlite_dir:
+            shutil.rmtree(sqlite_dir)
 
+    served = (
+        "runserver (DEBUG, a thread per request)"
+        if args.server == "runserver"
+        else f"gunicorn {args.workers} workers" + (f" x {args.threads} threads" if args.threads > 1 else "")
+    )
     print(
-        f"database: {url.rsplit('@', 1)[-1]}; gunicorn {args.workers} workers on loopback; "
+        f"database: {database}; {served} on loopback; "
         f"{args.respondents} respondents, {args.concurrency} at a time"
     )
     print(f"{'':<28} {'requests':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
@@ -280,15 +348,24 @@ def main() -> None:
     print(
         f"submissions / ceiling: {submit_rps / ceiling_rps:.2f}; "
         f"errors: {len(errors) + len(ceiling_errors)}; "
-        f"answers lost: {lost}; complete: {sum(1 for p in plans if p is None)} of {len(plans)}"
+        f"answers lost: {lost}; complete: {complete} of {len(plans)} "
+        f"(planned {sum(1 for p in plans if p is None)})"
     )
     respondent_requests = sum(len(t) for t in timings.values())
-    print(f"server CPU per request, respondents: {cpu_per_request(*cpu_respondents, respondent_requests)}")
     print(
-        f"server CPU per request, ceiling:     {cpu_per_request(*cpu_ceiling, len(ceiling_times['insert']))}"
+        "server CPU per request, respondents: "
+        f"{cpu_per_request(*cpu_respondents, respondent_requests, args.server)}"
     )
-    if errors:
-        print("first errors:", errors[:5])
+    print(
+        "server CPU per request, ceiling:     "
+        f"{cpu_per_request(*cpu_ceiling, len(ceiling_times['insert']), args.server)}"
+    )
+    if errors or ceiling_errors:
+        print("first errors:", (errors + ceiling_errors)[:5])
+        log = Path(server_log).read_text(encoding="utf-8", errors="replace")
+        print(f"server log: {server_log}; exceptions behind the 500s: {server_exceptions(log)}")
+    else:
+        os.unlink(server_log)
 
 
 if __name__ == "__main__":

@@ -37,11 +37,6 @@ def at_once(calls):
     return results
 
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL (SQLite serialises them)"
-)
-
-
 def browser_with(survey, cookie_value) -> Client:
     client = Client()
     client.cookies[f"response-{survey.slug}"] = cookie_value
@@ -53,7 +48,6 @@ def post_page(client, survey, position, data):
     return client.post(url, {**data, "nav": "next"})
 
 
-@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_same_page_posted_twice_at_once_leaves_one_answer_per_question(survey):
     response, token = response_start(survey=survey, language="fr")
@@ -64,7 +58,6 @@ def test_the_same_page_posted_twice_at_once_leaves_one_answer_per_question(surve
     assert response_answers(response)["Q3"].choice == "general_practice"
 
 
-@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_completing_twice_at_once_is_harmless(survey):
     response, token = response_start(survey=survey, language="fr")

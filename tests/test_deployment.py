@@ -203,7 +203,8 @@ def test_the_container_start_sequence_serves_the_survey_and_its_health_check(tmp
         server.terminate()
         server.wait(timeout=30)
     output = log.read_text()
-    assert "Created survey 'cme-social-network-2022'" in output, output[-2000:]
+    # The commands speak the investigators' language, the site's default: French.
+    assert "Enquête « cme-social-network-2022 » créée" in output, output[-2000:]
 
 
 def test_env_example_names_every_setting_the_platform_reads():
@@ -215,3 +216,28 @@ def test_env_example_names_every_setting_the_platform_reads():
     named = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), flags=re.MULTILINE))
     assert len(read) > 20
     assert read - named == set()
+
+
+def test_the_container_starts_with_the_live_survey_when_the_file_is_refused(tmp_path):
+    """A refused load (here a malformed file) is logged, and the web process starts anyway:
+    a study in the field stays up with the instrument the database holds."""
+    bad = tmp_path / "instrument.yaml"
+    bad.write_text("slug: broken\npages: []\n", encoding="utf-8")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        **env_example(),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "INSTRUMENT": str(bad),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    started = subprocess.run(  # noqa: S603 - our own script
+        [str(ROOT / "deploy" / "entrypoint.sh"), "echo", "web process started"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert started.stdout.strip().endswith("web process started")
+    assert f"WARNING: {bad} was not loaded" in started.stderr

@@ -9,6 +9,7 @@ editable; every change is kept in the instrument's history.
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -40,7 +41,16 @@ def _frozen(request, survey_id) -> str | None:
 
 
 class StructureCheckedForm(forms.ModelForm):
-    """Refuses, as form errors, a change to a frozen field (nothing is saved)."""
+    """Refuses, as form errors, a change to a frozen field (nothing is saved). Texts keep the
+    line breaks of an instrument file: a browser sends CR LF, which would otherwise read as an
+    edit of every multi-paragraph text at the next load of the file."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
 
     def _post_clean(self):
         super()._post_clean()
@@ -125,6 +135,13 @@ class FrozenStructureAdmin(SimpleHistoryAdmin):
             readonly += [f for f in FROZEN_FIELDS[self.model] if f not in readonly]
         return readonly
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version can be read, never saved back: reverting is disabled, and the form
+        would otherwise save for anyone allowed to view."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         reason = _frozen(request, self.survey_id_of(obj)) if obj is not None else None
@@ -190,7 +207,7 @@ class SurveyAdmin(FrozenStructureAdmin):
         }
         return TemplateResponse(request, "admin/surveys/survey/instrument_history.html", context)
 
-    @admin.action(description=_("Duplicate as a new draft version"))
+    @admin.action(description=_("Duplicate as a new draft version"), permissions=["add"])
     def duplicate_as_new_version(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, gettext("Choose exactly one survey to duplicate."), messages.ERROR)

@@ -123,8 +123,13 @@ def _shown(value) -> str:
     return str(value)
 
 
+def _lines(text: str) -> str:
+    """Line breaks as a file has them: a browser's form sends them as CR LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _bilingual(prefix: str, name: str, text: Text) -> dict:
-    return {f"{prefix}{name} (fr)": text.fr, f"{prefix}{name} (en)": text.en}
+    return {f"{prefix}{name} (fr)": _lines(text.fr), f"{prefix}{name} (en)": _lines(text.en)}
 
 
 def _flatten(spec: InstrumentSpec) -> tuple[dict, set[str]]:
@@ -192,8 +197,20 @@ def spec_differences(old: InstrumentSpec, new: InstrumentSpec) -> list[Differenc
             new_value = f"added {_shown(tuple(came))}" if came else "-"
             differences.append(Difference(name, old_value, new_value, name in structural))
             continue
+        if isinstance(old_value, str) and isinstance(new_value, str):
+            old_value, new_value = _around_first_difference(old_value, new_value)
         differences.append(Difference(name, _shown(old_value), _shown(new_value), name in structural))
     return differences
+
+
+def _around_first_difference(old: str, new: str, before: int = 25) -> tuple[str, str]:
+    """Two long texts cut to where they start to differ, so that the difference shows."""
+    start = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new))
+    )
+    if start <= before:
+        return old, new
+    return "..." + old[start - before :], "..." + new[start - before :]
 
 
 def same_instrument(a: InstrumentSpec, b: InstrumentSpec) -> bool:

@@ -18,14 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from .instrument import InstrumentSpec, QuestionSpec, parse_data
+from .instrument import InstrumentError, InstrumentSpec, QuestionSpec, parse_data
 from .instrument_data import Difference, same_instrument, spec_differences, spec_to_data
 from .models import Choice, Page, Question, Survey
 from .selectors import survey_spec
 from .signals import layout_changes_batched
-from .structure import answers_looked_up_once, frozen_reason
+from .structure import StructureFrozen, answers_looked_up_once, frozen_reason
 
 
 class InstrumentConflict(Exception):
@@ -124,11 +125,22 @@ def _instrument_load(spec: InstrumentSpec, overwrite_edits: bool) -> LoadResult:
                 ),
                 file_changes=structural,
             )
-        # No answers yet: rebuild the questionnaire from the file (responses without answers go).
-        survey.responses.all().delete()
+        # No answers yet: rebuild the questionnaire from the file. Responses started without an
+        # answer stay (a physician on the consent page keeps their place), back at the start.
+        survey.responses.update(furthest_page=0)
         Question.objects.filter(survey=survey).update(condition_choice=None, condition_operator="")
-        survey.questions.all().delete()
-        survey.pages.all().delete()
+        try:
+            survey.questions.all().delete()
+            survey.pages.all().delete()
+        except (ProtectedError, StructureFrozen) as exc:
+            # An answer saved since the check above (answers never wait for this lock): refuse.
+            raise InstrumentConflict(
+                _(
+                    "A respondent answered survey '%(slug)s' while the file was being loaded: its "
+                    "structure is now frozen. Nothing was loaded."
+                )
+                % {"slug": survey.slug}
+            ) from exc
         changed += 1
     changed += _assign(survey, _survey_fields(spec))
     changed += _load_pages(survey, spec, wording_only=not structural)
@@ -317,6 +329,13 @@ def survey_duplicate(*, survey: Survey, slug: str, version: str) -> Survey:
     spec = replace(spec, opens_at=None, closes_at=None)
     if Survey.objects.filter(slug=slug).exists():
         raise InstrumentConflict(_("A survey with the slug '%(slug)s' already exists.") % {"slug": slug})
+    try:  # what the admin allows is not always a complete instrument
+        spec = parse_data(spec_to_data(spec))
+    except InstrumentError as exc:
+        raise InstrumentConflict(
+            _("This survey is not a complete instrument yet (%(fault)s): complete it, then duplicate it.")
+            % {"fault": exc}
+        ) from exc
     result = instrument_load(spec=spec)
     # A duplicate was not loaded from a file: the next load of one will be compared with it.
     Survey.objects.filter(pk=result.survey.pk).update(loaded_instrument=None)

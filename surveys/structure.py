@@ -105,23 +105,36 @@ def frozen_reason(survey_id: int | None) -> str | None:
     return reason
 
 
-def _survey_id(instance, stored: dict | None = None) -> int | None:
-    """The survey the row belongs to: as stored, when it is (moving a row to another survey
-    must not escape its own survey's rule)."""
+def _survey_of_question(question_id: int | None) -> int | None:
+    if question_id is None:
+        return None
+    memo = getattr(_memo, "survey_of_question", None)
+    if memo is not None and question_id in memo:
+        return memo[question_id]
+    survey_id = Question.objects.filter(pk=question_id).values_list("survey_id", flat=True).first()
+    if memo is not None:
+        memo[question_id] = survey_id
+    return survey_id
+
+
+def _survey_ids(instance, stored: dict | None = None) -> list[int]:
+    """Every survey the change touches: the one the row is stored in and the one it would be
+    in (moving a row from a draft into a survey with answers adds to that survey)."""
     if isinstance(instance, Survey):
-        return instance.pk
-    if isinstance(instance, Choice):
-        question_id = stored["question_id"] if stored else instance.question_id
-        if question_id is None:
-            return None
-        memo = getattr(_memo, "survey_of_question", None)
-        if memo is not None and question_id in memo:
-            return memo[question_id]
-        survey_id = Question.objects.filter(pk=question_id).values_list("survey_id", flat=True).first()
-        if memo is not None:
-            memo[question_id] = survey_id
-        return survey_id
-    return stored["survey_id"] if stored else instance.survey_id
+        ids = [instance.pk]
+    elif isinstance(instance, Choice):
+        ids = [_survey_of_question(stored["question_id"]) if stored else None]
+        ids.append(_survey_of_question(instance.question_id))
+    else:
+        ids = [stored["survey_id"] if stored else None, instance.survey_id]
+        if isinstance(instance, Question) and instance.page_id is not None:
+            ids.append(Page.objects.filter(pk=instance.page_id).values_list("survey_id", flat=True).first())
+    return list(dict.fromkeys(i for i in ids if i is not None))
+
+
+def _frozen_survey(instance, stored: dict | None = None) -> int | None:
+    """The first survey the change touches whose structure is frozen, or None."""
+    return next((i for i in _survey_ids(instance, stored) if is_frozen(i)), None)
 
 
 def _stored(instance) -> dict | None:
@@ -146,7 +159,7 @@ def frozen_changes(instance) -> list[str]:
             n for n in fields if stored[type(instance)._meta.get_field(n).attname] != _value(instance, n)
         ]
     # Answers are looked for only when a frozen field changes: most saves change wording.
-    if not changed or not is_frozen(_survey_id(instance, stored)):
+    if not changed or _frozen_survey(instance, stored) is None:
         return []
     return changed
 
@@ -161,14 +174,14 @@ def check_structure(instance) -> None:
     if not changed:
         return
     stored = _stored(instance)
-    reason = frozen_reason(_survey_id(instance, stored))
+    reason = frozen_reason(_frozen_survey(instance, stored))
     if stored is None:
         raise StructureFrozen(_("Nothing can be added to it.") + " " + reason)
     raise StructureFrozen({name: reason for name in changed})
 
 
 def check_deletion(instance) -> None:
-    reason = frozen_reason(_survey_id(instance))
+    reason = frozen_reason(_frozen_survey(instance))
     if reason:
         raise StructureFrozen(_("%(object)s cannot be deleted.") % {"object": instance} + " " + reason)
 

@@ -107,14 +107,34 @@ def survey_preview(request, slug):
     """An investigator's test run of the survey, draft, open or closed: the same pages, with
     answers saved as a test response that no result or export counts unless asked to."""
     survey = get_object_or_404(Survey, slug=slug)
-    if not survey_layout(survey).pages:
-        return _refuse(request, survey, 409, _("Nothing to preview"), _("This survey has no page yet."))
+    layout = survey_layout(survey)
+    if not layout.pages or any(not layout.questions_on(page) for page in layout.pages):
+        return _refuse(
+            request,
+            survey,
+            409,
+            _("Nothing to preview"),
+            _("This survey has no page yet, or a page without questions: complete it, then try it."),
+        )
+    current = _current_response(request, slug)
+    if current is not None and not current.is_test:
+        # The cookie holds this browser's own answers as a respondent: a test run would replace
+        # it, and they could neither be resumed nor recognised as already given.
+        return _refuse(
+            request,
+            survey,
+            409,
+            _("This browser holds your own answers"),
+            _(
+                "This browser has taken part in the survey as a respondent. To try the survey without "
+                "losing those answers, open this page in a private window or another browser."
+            ),
+        )
     if request.method == "POST":
         _response, token = response_start(survey=survey, language=get_language(), is_test=True)
         reply = redirect("surveys:page", slug=slug, position=survey_layout(survey).pages[0].position)
         _set_response_cookie(reply, slug, token)
         return reply
-    current = _current_response(request, slug)
     context = {
         "survey": survey,
         "test_run": True,

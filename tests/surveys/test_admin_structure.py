@@ -257,3 +257,22 @@ def test_the_duplicate_action_refuses_a_slug_in_use(investigator, survey):
     assert reply.status_code == 200
     assert "already exists" in reply.content.decode()
     assert Survey.objects.count() == 1
+
+
+def test_a_past_version_can_be_read_but_not_saved_back(investigator, survey):
+    record = survey.history.first()
+    url = reverse("admin:surveys_survey_simple_history", args=[survey.pk, record.pk])
+    assert investigator.post(url, {"title_fr": "Ancien titre"}).status_code == 405
+    assert Survey.objects.get(pk=survey.pk).title_fr == survey.title_fr
+
+
+def test_a_staff_member_who_may_only_view_surveys_cannot_duplicate_them(survey, django_user_model):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("reader", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_survey"))
+    browser = Client()
+    browser.force_login(user)
+    duplicate(browser, survey, apply="1", slug="copy", version="2")
+    assert not Survey.objects.filter(slug="copy").exists()

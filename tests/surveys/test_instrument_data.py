@@ -108,3 +108,22 @@ def test_moving_a_question_to_another_page_is_structural(spec):
     (difference,) = spec_differences(spec, moved)
     assert difference.where == "questions" and difference.structural
     assert (difference.old, difference.new) == ("removed Q8 (page 1)", "added Q8 (page 2)")
+
+
+def test_line_breaks_sent_by_a_browser_are_no_difference(spec):
+    crlf = dataclasses.replace(
+        spec,
+        introduction=dataclasses.replace(spec.introduction, fr=spec.introduction.fr.replace("\n", "\r\n")),
+    )
+    assert "\r\n" in crlf.introduction.fr
+    assert same_instrument(spec, crlf)
+
+
+def test_a_difference_deep_in_a_long_text_is_shown_where_it_starts(spec):
+    text = spec.introduction.fr
+    changed = dataclasses.replace(
+        spec, introduction=dataclasses.replace(spec.introduction, fr=text + " Merci.")
+    )
+    (difference,) = spec_differences(spec, changed)
+    assert difference.old != difference.new
+    assert "Merci." in difference.new

@@ -200,3 +200,43 @@ def test_the_export_holds_both_languages_conditions_and_the_analysis_plan(survey
 def test_the_export_names_the_known_surveys_when_the_slug_is_wrong(survey):
     with pytest.raises(CommandError, match="cme-social-network-2022"):
         call_command("export_instrument", "nope", stdout=StringIO())
+
+
+def test_saving_the_survey_in_a_browser_is_no_edit_of_its_texts(investigator, survey, instrument_source):
+    from django.urls import reverse
+
+    from tests.surveys.admin_forms import change_form_data
+
+    url = reverse("admin:surveys_survey_change", args=[survey.pk])
+    data = change_form_data(investigator.get(url))
+    for name in ("introduction_fr", "introduction_en", "consent_fr", "consent_en"):
+        data[name] = data[name].replace("\n", "\r\n")  # as a browser sends a textarea
+    data["status"] = "closed"
+    assert investigator.post(url, data).status_code == 302
+    result = load(instrument_source)
+    assert (result.changed, result.kept_edits) == (0, ())
+    assert "\r" not in Survey.objects.get(pk=survey.pk).introduction_fr
+
+
+def test_a_rebuild_keeps_the_responses_started_without_an_answer(survey, instrument_source):
+    started = survey.responses.create(token_hash="t" * 64, furthest_page=1)
+    load(instrument_source.replace("code: ent,", "code: otorhinolaryngology,"))
+    started.refresh_from_db()
+    assert started.furthest_page == 0
+
+
+def test_an_incomplete_survey_built_in_the_admin_is_not_exported(db):
+    from tests.factories import PageFactory
+
+    page = PageFactory(survey__slug="unfinished")
+    with pytest.raises(CommandError, match="not a complete instrument yet"):
+        call_command("export_instrument", page.survey.slug, stdout=StringIO())
+
+
+def test_a_value_too_long_for_the_database_is_refused_by_the_command(db, instrument_source, tmp_path):
+    long_title = instrument_source.replace(
+        "  fr: Les réseaux sociaux dans la pratique médicale", "  fr: " + "Très long titre " * 20, 1
+    )
+    with pytest.raises(CommandError, match="Nothing was loaded"):
+        call_command("load_instrument", str(write(tmp_path, long_title)), stdout=StringIO())
+    assert not Survey.objects.exists()

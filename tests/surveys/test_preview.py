@@ -315,3 +315,23 @@ def test_survey_status_counts_test_responses_with_include_tests(real_partial_and
     out = StringIO()
     call_command("survey_status", real_partial_and_test_complete.slug, "--include-tests", stdout=out)
     assert out.getvalue().strip() == "2 participants, 1 complete (50.0 %) (test responses included)"
+
+
+def test_a_survey_with_a_page_without_questions_has_nothing_to_preview(investigator):
+    from tests.factories import PageFactory
+
+    empty_page = PageFactory(survey=SurveyFactory(status=Survey.Status.DRAFT))
+    reply = investigator.post(preview_url(empty_page.survey))
+    assert reply.status_code == 409
+    assert not Response.objects.exists()
+
+
+def test_a_browser_holding_its_own_answers_cannot_start_a_test_run_over_them(investigator, survey):
+    Respondent(investigator, survey).consent()
+    Respondent(investigator, survey).submit(1)
+    own = Response.objects.get()
+    reply = investigator.post(preview_url(survey))
+    assert reply.status_code == 409
+    assert "private window" in reply.content.decode()
+    assert list(Response.objects.all()) == [own] and not own.is_test
+    assert cookie_of(investigator, survey)  # still the respondent's own

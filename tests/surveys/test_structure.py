@@ -174,3 +174,25 @@ def test_the_reason_counts_real_and_test_responses(survey):
 def test_the_reason_is_in_the_investigators_language(answered):
     with translation.override("fr"):
         assert "réponse" in frozen_reason(answered.pk)
+
+
+def test_a_question_cannot_move_from_a_draft_into_a_survey_with_answers(answered):
+    from tests.factories import QuestionFactory
+
+    draft_question = QuestionFactory(code="Q28")
+    draft_question.survey = answered
+    draft_question.page = answered.pages.get(position=6)
+    draft_question.position = 28
+    with pytest.raises(StructureFrozen):
+        draft_question.save()
+    assert not answered.questions.filter(code="Q28").exists()
+
+
+def test_a_choice_cannot_move_into_a_question_of_a_survey_with_answers(answered):
+    from tests.factories import ChoiceFactory
+
+    choice = ChoiceFactory(code="elsewhere")
+    choice.question = answered.questions.get(code="Q3")
+    with pytest.raises(StructureFrozen):
+        choice.save()
+    assert not answered.questions.get(code="Q3").choices.filter(code="elsewhere").exists()

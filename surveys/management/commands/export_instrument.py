@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from surveys.instrument_data import spec_to_yaml
+from surveys.instrument import InstrumentError, parse_data
+from surveys.instrument_data import spec_to_data, spec_to_yaml
 from surveys.models import Survey
 from surveys.selectors import survey_spec
 
@@ -31,7 +32,14 @@ class Command(BaseCommand):
             "Codes are the stable names used in form fields, exports and analyses: once the survey has "
             "answers, only wording can change."
         )
-        text = spec_to_yaml(survey_spec(survey), header=header)
+        spec = survey_spec(survey)
+        try:  # what the admin allows is not always a loadable instrument: say so, write nothing
+            parse_data(spec_to_data(spec))
+        except InstrumentError as exc:
+            raise CommandError(
+                f"The live survey '{slug}' is not a complete instrument yet ({exc}); nothing was written."
+            ) from exc
+        text = spec_to_yaml(spec, header=header)
         if output is None:
             self.stdout.write(text, ending="")
             return
@@ -39,4 +47,4 @@ class Command(BaseCommand):
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"{output}: cannot write the file ({exc})") from exc
-        self.stderr.write(f"Wrote {output} ({len(survey_spec(survey).questions)} questions).")
+        self.stderr.write(f"Wrote {output} ({len(spec.questions)} questions).")

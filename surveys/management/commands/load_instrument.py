@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.instrument import InstrumentError, parse_instrument
@@ -37,5 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}") from exc
         except StructureFrozen as exc:
             raise CommandError(f"{path}: {' '.join(exc.messages)}") from exc
+        except ValidationError as exc:  # a value the database cannot hold (a title too long…)
+            raise CommandError(f"{path}: {'; '.join(exc.messages)}. Nothing was loaded.") from exc
         style = self.style.WARNING if result.kept_edits else self.style.SUCCESS
         self.stdout.write(style(result.summary()))

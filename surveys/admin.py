@@ -6,6 +6,8 @@ the rule again on submission (answers may have arrived since the page was opened
 editable; every change is kept in the instrument's history.
 """
 
+from dataclasses import replace
+
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
@@ -19,8 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .history import instrument_history
+from .instrument import InstrumentError, parse_data
+from .instrument_data import spec_to_data
 from .instrument_services import InstrumentConflict, survey_duplicate
 from .models import Answer, Choice, Page, Question, Response, Survey
+from .selectors import survey_spec
 from .services import DeletionNotConfirmed, responses_delete
 from .structure import FROZEN_FIELDS, StructureFrozen, check_deletion, check_structure, frozen_reason
 
@@ -155,8 +160,27 @@ class FrozenStructureAdmin(SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class SurveyForm(StructureCheckedForm):
+    def clean_analysis(self):
+        """The analysis plan checked against the survey's questions and written as the file's
+        parser writes it, so that an export of the live survey loads back unchanged."""
+        plan = self.cleaned_data["analysis"]
+        if self.instance.pk is None:
+            return plan
+        live = survey_spec(self.instance)
+        try:
+            return parse_data(spec_to_data(replace(live, analysis=plan or {}))).analysis
+        except InstrumentError as exc:
+            try:  # an instrument still incomplete cannot check a plan: keep it as typed
+                parse_data(spec_to_data(replace(live, analysis={})))
+            except InstrumentError:
+                return plan
+            raise forms.ValidationError(str(exc)) from exc
+
+
 @admin.register(Survey)
 class SurveyAdmin(FrozenStructureAdmin):
+    form = SurveyForm
     list_display = ["slug", "title_fr", "instrument_version", "status", "opens_at", "closes_at"]
     list_filter = ["status"]
     search_fields = ["slug", "title_fr", "title_en"]

@@ -276,3 +276,38 @@ def test_a_staff_member_who_may_only_view_surveys_cannot_duplicate_them(survey, 
     browser.force_login(user)
     duplicate(browser, survey, apply="1", slug="copy", version="2")
     assert not Survey.objects.filter(slug="copy").exists()
+
+
+def test_the_analysis_plan_is_checked_against_the_questions(investigator, survey):
+    import json
+
+    url = survey_url(survey)
+    data = change_form_data(investigator.get(url))
+    plan = json.loads(data["analysis"])
+    plan["outcomes"][0]["question"] = "Q99"
+    data["analysis"] = json.dumps(plan)
+    refused = investigator.post(url, data)
+    assert refused.status_code == 200 and "Q99" in refused.content.decode()
+    assert Survey.objects.get(pk=survey.pk).analysis == survey.analysis
+
+
+def test_the_analysis_plan_is_saved_as_the_file_would_give_it(investigator, survey, tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    url = survey_url(survey)
+    data = change_form_data(investigator.get(url))
+    plan = json.loads(data["analysis"])
+    del plan["groupings"][0]["groups"][1]["choices"]  # as typed: no empty list, no English label
+    plan["groupings"][0]["label"] = {"fr": "Spécialité exercée"}
+    data["analysis"] = json.dumps(plan)
+    assert investigator.post(url, data).status_code == 302
+    saved = Survey.objects.get(pk=survey.pk).analysis
+    assert saved["groupings"][0]["label"] == {"fr": "Spécialité exercée", "en": "Spécialité exercée"}
+    path = tmp_path / "live.yaml"
+    call_command("export_instrument", survey.slug, "-o", str(path), stderr=StringIO())
+    out = StringIO()
+    call_command("load_instrument", str(path), stdout=out)
+    assert Survey.objects.get(pk=survey.pk).analysis == saved

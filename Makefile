@@ -24,6 +24,7 @@ install: $(STAMP)
 run: export DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py populate_history --auto >/dev/null
 	$(BIN)/python manage.py load_instrument $(INSTRUMENT)
 	$(BIN)/python manage.py ensure_demo_investigator
 	@echo ""

@@ -6,6 +6,8 @@
 # and the log says what to do.
 set -e
 python manage.py migrate --no-input
+# The instrument's history starts from what is there (once: a no-op when it has records already).
+python manage.py populate_history --auto
 instrument="${INSTRUMENT:-instruments/cme-social-network-2022.yaml}"
 if ! python manage.py load_instrument "$instrument"; then
   echo "WARNING: $instrument was not loaded (see above); the site serves the live survey as it is in the database." >&2

@@ -330,6 +330,7 @@ def test_a_browser_holding_its_own_answers_cannot_start_a_test_run_over_them(inv
     Respondent(investigator, survey).consent()
     Respondent(investigator, survey).submit(1)
     own = Response.objects.get()
+    investigator.cookies["lang"] = "en"
     reply = investigator.post(preview_url(survey))
     assert reply.status_code == 409
     assert "private window" in reply.content.decode()

@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 INSTRUMENT ?= instruments/cme-social-network-2022.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two test processes (pytest-xdist), one per core of the development and CI machines: the suite
+# runs in 5 minutes instead of 8 on SQLite. PYTEST_ARGS= runs it in one process.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install lint messages compile-messages screenshots clean
 

@@ -115,7 +115,12 @@ def question_infos(layout: Layout) -> dict[str, QuestionInfo]:
 
 
 def _responses(survey: Survey, filters: Filters):
-    return Response.objects.filter(Q(survey=survey) & filters.q())
+    responses = Response.objects.filter(Q(survey=survey) & filters.q())
+    if not filters.include_tests:
+        # On the response table itself, so free even when the survey had no test response when
+        # the filters were resolved: a pilot run started since (during a streamed export) stays out.
+        responses = responses.filter(is_test=False)
+    return responses
 
 
 def _answers(survey: Survey, filters: Filters, question_ids=None):
@@ -284,10 +289,6 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
     choice_codes = {c.id: c.code for q in layout.questions for c in q.choices.all()}
     zone = timezone.get_current_timezone()
     participants = _responses(survey, filters).filter(Exists(Answer.objects.filter(response=OuterRef("pk"))))
-    if not filters.include_tests:
-        # On the response table itself, so free: a pilot run started while the export streams
-        # stays out even though the survey had no test response when the export began.
-        participants = participants.filter(is_test=False)
     last = None
     size = min(chunk, 250)  # a small first chunk: the first rows leave at once
     while True:

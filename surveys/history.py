@@ -62,12 +62,19 @@ def instrument_history(survey: Survey, limit: int = 500) -> list[HistoryEntry]:
     for queryset in sources:
         records += list(queryset.select_related("history_user").order_by("-history_date")[:limit])
     records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
+    # Each record's previous version of the same row, from what was read when it is there (a
+    # query only for the oldest record read of a row).
+    older: dict = {}
+    for record in reversed(records):
+        key = (record.instance_type, record.id)
+        record.previous_read = older.get(key)
+        older[key] = record
     records = records[:limit]
     entries = []
     for record in records:
         changes: tuple[FieldChange, ...] = ()
         if record.history_type == "~":
-            previous = record.prev_record
+            previous = record.previous_read or record.prev_record
             if previous is not None:
                 delta = record.diff_against(previous)
                 changes = tuple(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from surveys.conditions import as_expression
 from surveys.models import Survey
 
 from . import export, queries
@@ -19,10 +20,8 @@ def export_questions(ctx: Context) -> list[export.ExportQuestion]:
     sections = {p.id: {"fr": p.title_fr, "en": p.title_en or p.title_fr} for p in ctx.layout.pages}
     result = []
     for q in ctx.layout.questions:
-        condition = ""
-        if q.condition_choice_id:
-            sign = "=" if q.condition_operator == "is" else "!="
-            condition = f"{q.condition_choice.question.code} {sign} {q.condition_choice.code}"
+        rule = ctx.layout.rules_by_code[q.code].condition
+        condition = as_expression(rule) if rule else ""
         result.append(
             export.ExportQuestion(
                 info=ctx.questions[q.code],

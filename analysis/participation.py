@@ -37,7 +37,7 @@ class FunnelStep:
 
 
 def funnel_from_groups(rules: list[Rule], groups) -> list[tuple[int, int, int]]:
-    """(page, shown, answered) from responses grouped by (furthest page submitted, choices of
+    """(page, shown, answered) from responses grouped by (furthest page submitted, answers to
     the questions conditions depend on, count).
 
     Shown: skip logic shows the page, and every page before it that skip logic showed was
@@ -46,8 +46,8 @@ def funnel_from_groups(rules: list[Rule], groups) -> list[tuple[int, int, int]]:
     """
     pages = sorted({r.page for r in rules})
     shown, answered = dict.fromkeys(pages, 0), dict.fromkeys(pages, 0)
-    for furthest, chosen, n in groups:
-        visible = visible_codes(rules, chosen)
+    for furthest, answers, n in groups:
+        visible = visible_codes(rules, answers)
         reached = True
         for page in pages:
             if not any(r.page == page and r.code in visible for r in rules):

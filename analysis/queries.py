@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 import pandas as pd
 from django.db import connection
@@ -16,8 +17,10 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
+from surveys.conditions import Combination
 from surveys.models import Answer, Question, Response, Survey
 from surveys.selectors import Layout
+from surveys.values import AnswerValue
 
 from .variables import QuestionInfo
 
@@ -214,30 +217,26 @@ def _marks(values) -> str:
 
 def funnel_groups(survey: Survey, layout: Layout, filters: Filters) -> list[tuple[int, dict, int]]:
     """Responses grouped by (furthest page submitted, answers to the questions that conditions
-    depend on), in one query: (furthest page, {question code: chosen codes}, count).
+    depend on), in one query: (furthest page, {question code: AnswerValue}, count).
 
-    A handful of groups, whatever the number of responses; ``participation.funnel_from_groups``
-    then applies the skip logic to each group.
+    A handful of groups, whatever the number of responses (a condition on a number or a date
+    makes one group per value given); ``participation.funnel_from_groups`` then applies the
+    skip logic to each group.
     """
-    controlling = {}  # question code -> Question
-    for q in layout.questions:
-        if q.condition_choice_id:
-            controlling[q.condition_choice.question.code] = q.condition_choice.question
+    named = set().union(*(rule.condition.questions() for rule in layout.rules if rule.condition))
+    controlling = [q for q in layout.questions if q.code in named]
+    tested = _tested_choices(layout)
     joins, columns, params = [], [], []
-    for index, question in enumerate(controlling.values()):
-        joins.append(
-            f"LEFT JOIN surveys_answer a{index} ON a{index}.response_id = r.id AND a{index}.question_id = %s"
-        )
+    for index, question in enumerate(controlling):
+        a = f"a{index}"
+        joins.append(f"LEFT JOIN surveys_answer {a} ON {a}.response_id = r.id AND {a}.question_id = %s")
         params.append(question.id)
-        columns.append(f"a{index}.id IS NOT NULL")
-        if question.kind == Question.Kind.MULTIPLE:
-            for choice in _condition_choices(layout, question):
-                columns.append(  # an integer id of our own
-                    f"EXISTS (SELECT 1 FROM surveys_answer_choices c WHERE c.answer_id = a{index}.id "
-                    f"AND c.choice_id = {int(choice.id)})"
-                )
-        else:
-            columns.append(f"a{index}.choice_id")
+        columns += [f"{a}.id IS NOT NULL", f"{a}.choice_id", f"{a}.score", f"{a}.number", f"{a}.date"]
+        for choice in tested.get(question.code, ()):
+            columns.append(  # an integer id of our own
+                f"EXISTS (SELECT 1 FROM surveys_answer_choices c WHERE c.answer_id = {a}.id "
+                f"AND c.choice_id = {int(choice.id)})"
+            )
     where, filter_params = filters.sql("r")
     select = ", ".join(["r.furthest_page", *columns])
     group_by = ", ".join(str(i + 1) for i in range(1 + len(columns)))
@@ -248,33 +247,53 @@ def funnel_groups(survey: Survey, layout: Layout, filters: Filters) -> list[tupl
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, survey.id, *filter_params])
         rows = cursor.fetchall()
-    choice_codes = {c.id: c.code for q in layout.questions for c in q.choices.all()}
     groups = []
     for row in rows:
         furthest, values, n = row[0], list(row[1:-1]), row[-1]
-        chosen = {}
-        for code, question in controlling.items():
-            answered = values.pop(0)
-            if question.kind == Question.Kind.MULTIPLE:
-                picked = [c for c in _condition_choices(layout, question) if values.pop(0)]
-                if answered:
-                    chosen[code] = tuple(c.code for c in picked) or ("",)
-            else:
-                choice_id = values.pop(0)
-                if answered and choice_id:
-                    chosen[code] = (choice_codes[choice_id],)
-        groups.append((furthest, chosen, n))
+        answers = {}
+        for question in controlling:
+            answered, choice_id, score, number, date = (values.pop(0) for _ in range(5))
+            picked = [c.code for c in tested.get(question.code, ()) if values.pop(0)]
+            if not answered:
+                continue
+            answers[question.code] = AnswerValue(
+                choice=layout.choice_by_id[choice_id].code if choice_id else None,
+                # What was ticked among the choices conditions test ("" for none of them).
+                choices=tuple(picked) or (("",) if tested.get(question.code) else ()),
+                score=score,
+                number=None if number is None else Decimal(str(number)),
+                date=_day(date),
+                text="-",  # answered, whatever the kind: nothing tests a text's value
+            )
+        groups.append((furthest, answers, n))
     return groups
 
 
-def _condition_choices(layout: Layout, question) -> list:
-    """The choices of ``question`` that conditions test, in a fixed order."""
-    choices = {
-        q.condition_choice.id: q.condition_choice
-        for q in layout.questions
-        if q.condition_choice_id and q.condition_choice.question_id == question.id
+def _day(value):
+    """A date column as SQLite (text) or PostgreSQL (a date) gives it."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _tested_choices(layout: Layout) -> dict[str, list]:
+    """Per multiple-choice question, the choices that conditions test, in a fixed order."""
+    tested: dict[str, set[str]] = {}
+
+    def walk(condition):
+        if isinstance(condition, Combination):
+            for item in condition.items:
+                walk(item)
+        elif condition.operator in ("contains", "not_contains"):
+            tested.setdefault(condition.question, set()).add(condition.value)
+
+    for rule in layout.rules:
+        if rule.condition:
+            walk(rule.condition)
+    return {
+        code: [c for c in layout.by_code[code].choices.all() if c.code in codes]
+        for code, codes in tested.items()
     }
-    return [choices[key] for key in sorted(choices)]
 
 
 EXPORT_CHUNK = 2000

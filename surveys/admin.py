@@ -24,7 +24,7 @@ from .history import instrument_history
 from .instrument import InstrumentError, parse_data
 from .instrument_data import spec_to_data
 from .instrument_services import InstrumentConflict, survey_duplicate
-from .models import Answer, Choice, Page, Question, Response, Survey
+from .models import Answer, Choice, Page, Question, Response, Statement, Survey
 from .selectors import survey_spec
 from .services import DeletionNotConfirmed, responses_delete
 from .structure import FROZEN_FIELDS, StructureFrozen, check_deletion, check_structure, frozen_reason
@@ -111,7 +111,7 @@ class FrozenStructureInline(admin.TabularInline):
 
 class PageInline(FrozenStructureInline):
     model = Page
-    fields = ["position", "title_fr", "title_en", "lead_in_fr", "lead_in_en"]
+    fields = ["position", "title_fr", "title_en", "lead_in_fr", "lead_in_en", "condition"]
 
 
 class QuestionInline(FrozenStructureInline):
@@ -284,7 +284,12 @@ class DuplicateForm(forms.Form):
 
 class ChoiceInline(FrozenStructureInline):
     model = Choice
-    fields = ["position", "code", "label_fr", "label_en", "is_other"]
+    fields = ["position", "code", "label_fr", "label_en", "is_other", "is_exclusive"]
+
+
+class StatementInline(FrozenStructureInline):
+    model = Statement
+    fields = ["position", "code", "text_fr", "text_en"]
 
 
 @admin.register(Question)
@@ -293,14 +298,21 @@ class QuestionAdmin(FrozenStructureAdmin):
     list_filter = ["survey", "kind"]
     search_fields = ["code", "text_fr", "text_en"]
     ordering = ["survey", "position"]
-    inlines = [ChoiceInline]
-    raw_id_fields = ["condition_choice"]
+    inlines = [ChoiceInline, StatementInline]
     fieldsets = [
         (None, {"fields": ["survey", "page", "code", "position", "kind", "required", "has_comment"]}),
-        (_("French"), {"fields": ["text_fr", "help_fr", "scale_min_label_fr", "scale_max_label_fr"]}),
-        (_("English"), {"fields": ["text_en", "help_en", "scale_min_label_en", "scale_max_label_en"]}),
+        (
+            _("French"),
+            {"fields": ["text_fr", "help_fr", "scale_min_label_fr", "scale_max_label_fr", "unit_fr"]},
+        ),
+        (
+            _("English"),
+            {"fields": ["text_en", "help_en", "scale_min_label_en", "scale_max_label_en", "unit_en"]},
+        ),
         (_("Scale"), {"fields": ["scale_min", "scale_max"]}),
-        (_("Display condition"), {"fields": ["condition_choice", "condition_operator"]}),
+        (_("Number"), {"fields": ["number_min", "number_max", "decimals"]}),
+        (_("Date"), {"fields": ["date_min", "date_max"]}),
+        (_("Display condition"), {"fields": ["condition"]}),
     ]
 
     def has_delete_permission(self, request, obj=None):

@@ -1,22 +1,25 @@
-"""Forms: cleaning only. A page's form has one field per question, named by its code
-(``Q9``), plus ``Q3__other_text`` and ``Q9__comment`` where the question has them."""
+"""Forms: cleaning only. A page's form has the fields each question's kind gives it (``Q9``; one
+per statement of a grid, ``G1__webinar``), plus ``Q3__other_text`` and ``Q9__comment`` where the
+question has them. What is shown, kept and still missing is decided once, by
+``services.page_outcome``, which the form asks in ``clean()``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Question
-from .skip_logic import Rule, visible_codes
+from . import conditions
+from .kinds import COMMENT, OTHER
+from .kinds.base import has_other
+from .models import Page
+from .selectors import Layout as SurveyLayout
+from .services import PageOutcome, page_outcome
 from .values import AnswerValue
-
-OTHER = "__other_text"
-COMMENT = "__comment"
-TEXT_MAX = 5000
 
 
 class ConsentForm(forms.Form):
@@ -58,9 +61,10 @@ class OptionsBoundField(forms.BoundField):
 class PageForm(forms.Form):
     """The questions of one page that the respondent may see.
 
-    ``strict`` (moving forward) enforces required questions; the back button saves without.
-    Questions whose condition depends on another question of the same page (Q20 on Q19) are
-    shown and decided on the submitted data; the others were decided by earlier pages.
+    ``visible`` are the questions shown given the answers saved so far; a question whose
+    condition names a question of this same page (Q20 on Q19) is on the form too, decided on
+    the submitted data (and hidden by the browser until it applies). ``strict`` (moving forward)
+    enforces required questions; the back button saves without.
     """
 
     bound_field_class = OptionsBoundField
@@ -68,24 +72,33 @@ class PageForm(forms.Form):
     def __init__(
         self,
         *args,
-        questions: list[Question],
-        rules: list[Rule],
-        earlier_choices: dict[str, tuple[str, ...]],
+        layout: SurveyLayout,
+        page: Page,
+        saved: dict[str, AnswerValue],
+        visible: set[str],
         strict: bool = True,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.questions = questions
-        self.rules = rules
-        self.earlier_choices = earlier_choices
-        self.strict = strict
-        self.visible: set[str] = set()
-        for question in questions:
+        self.layout, self.page, self.saved, self.strict = layout, page, saved, strict
+        on_page = layout.questions_on(page)
+        codes = {q.code for q in on_page}
+        self.decided_here = {
+            q.code
+            for q in on_page
+            if (condition := layout.rules_by_code[q.code].condition) and condition.questions() & codes
+        }
+        self.questions = [q for q in on_page if q.code in visible or q.code in self.decided_here]
+        self.outcome: PageOutcome | None = None
+        for question in self.questions:
             self._add_fields(question)
+            if not self.is_bound and question.code in saved:
+                self.initial |= _initial(question, saved[question.code])
+        self.show_if = self._browser_conditions(visible)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(*(self._layout_for(q) for q in questions))
+        self.helper.layout = Layout(*(self._layout_for(q) for q in self.questions))
 
     @property
     def fragment_vary(self) -> str | None:
@@ -94,36 +107,17 @@ class PageForm(forms.Form):
         it. None for a form holding answers or errors, rendered each time."""
         if self.is_bound or any(value not in (None, "", []) for value in self.initial.values()):
             return None
-        return f"{'strict' if self.strict else 'lenient'}:{','.join(q.code for q in self.questions)}"
+        shown = ",".join(q.code for q in self.questions)
+        decided = json.dumps(self.show_if, sort_keys=True, separators=(",", ":"))
+        return f"{'strict' if self.strict else 'lenient'}:{shown}:{decided}"
 
-    def _add_fields(self, q: Question) -> None:
-        label = f"{q.position}. {q.text}"
-        # Required-ness is checked in clean(): it depends on skip logic and on the direction.
-        if q.kind == Question.Kind.SINGLE:
-            field = forms.ChoiceField(
-                choices=[(c.code, c.label) for c in q.choices.all()], widget=forms.RadioSelect
-            )
-        elif q.kind == Question.Kind.MULTIPLE:
-            field = forms.MultipleChoiceField(
-                choices=[(c.code, c.label) for c in q.choices.all()],
-                widget=forms.CheckboxSelectMultiple,
-            )
-        elif q.kind == Question.Kind.SCALE:
-            field = forms.TypedChoiceField(
-                choices=[(i, str(i)) for i in range(q.scale_min, q.scale_max + 1)],
-                coerce=int,
-                empty_value=None,
-                widget=forms.RadioSelect,
-            )
-            field.min_label, field.max_label = q.scale_min_label, q.scale_max_label
-        else:
-            field = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
-        field.label, field.help_text = label, q.help
-        field.error_messages["required"] = _("Please answer this question.")
-        # A question decided by another question of this page is checked in clean().
-        field.required = self.strict and q.required and not self._decided_on_this_page(q)
-        self.fields[q.code] = field
-        if any(c.is_other for c in q.choices.all()):
+    def _add_fields(self, q) -> None:
+        kind = q.kind_module
+        for name, field in kind.fields(q, _label(q)).items():
+            if name == q.code:
+                field.help_text = q.help
+            self.fields[name] = field
+        if has_other(q):
             self.fields[q.code + OTHER] = forms.CharField(
                 label=_("Please specify"), required=False, max_length=500
             )
@@ -135,92 +129,71 @@ class PageForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
-    def _decided_on_this_page(self, q: Question) -> bool:
-        choice = q.condition_choice
-        return choice is not None and any(other.id == choice.question_id for other in self.questions)
-
-    def _layout_for(self, q: Question):
-        rule = next(r for r in self.rules if r.code == q.code)
-        attrs = {"css_class": f"question question-{q.kind}", "data_question": q.code}
-        if rule.condition and self._decided_on_this_page(q):  # for the browser to toggle
-            attrs.update(
-                data_show_if=rule.condition.question,
-                data_show_operator=rule.condition.operator,
-                data_show_choice=rule.condition.choice,
+    def _browser_conditions(self, visible: set[str]) -> dict[str, dict]:
+        """For each question decided on this page, its condition as the browser evaluates it:
+        the parts on earlier pages already decided (true or false), the rest on the inputs."""
+        codes = {q.code for q in self.layout.questions_on(self.page)}
+        return {
+            code: conditions.for_browser(
+                self.layout.rules_by_code[code].condition, self.saved, visible, codes
             )
-        # Choice lists and scales have templates of their own: one loop over the options, where
-        # crispy renders a sub-template per option (most of a page's rendering time).
-        if q.kind == Question.Kind.SCALE:
-            main = Field(q.code, template="surveys/fields/scale.html")
-        elif q.is_choice:
-            main = Field(q.code, template="surveys/fields/choices.html")
-        else:
-            main = Field(q.code)
+            for code in self.decided_here
+        }
+
+    def _layout_for(self, q):
+        attrs = {"css_class": f"question question-{q.kind}", "data_question": q.code}
+        if q.code in self.show_if:  # for the browser to toggle
+            attrs["data_show_if"] = json.dumps(self.show_if[q.code], separators=(",", ":"))
         extra = [
             Field(name, wrapper_class="follow-up")
             for name in (q.code + OTHER, q.code + COMMENT)
             if name in self.fields
         ]
-        return Div(main, *extra, **attrs)
+        return Div(*q.kind_module.layout(q), *extra, **attrs)
+
+    def answers(self) -> dict[str, AnswerValue]:
+        """What the respondent gave for the questions shown (after is_valid())."""
+        visible = self.outcome.visible if self.outcome else set()
+        return {code: value for code, value in self.given().items() if code in visible}
+
+    def given(self) -> dict[str, AnswerValue]:
+        """What the form holds for each of its questions (fields in error left out)."""
+        cleaned = self.cleaned_data
+        result = {}
+        for q in self.questions:
+            if not q.kind_module.answerable:
+                continue
+            value = q.kind_module.cleaned_value(q, cleaned)
+            result[q.code] = replace(
+                value,
+                other_text=(cleaned.get(q.code + OTHER) or "").strip(),
+                comment=(cleaned.get(q.code + COMMENT) or "").strip(),
+            )
+        return result
 
     def clean(self):
         cleaned = super().clean()
-        chosen = dict(self.earlier_choices)
+        given = self.given()
+        self.outcome = page_outcome(self.layout, self.page, self.saved, given, advance=self.strict)
         for q in self.questions:
-            chosen.pop(q.code, None)
-            value = cleaned.get(q.code)
-            if value:
-                chosen[q.code] = tuple(value) if isinstance(value, list) else (value,)
-        self.visible = visible_codes(self.rules, chosen)
-        for q in self.questions:
-            if q.code not in self.visible or q.code in self.errors:
+            if q.code not in self.outcome.visible or not q.kind_module.answerable:
                 continue
-            value = cleaned.get(q.code)
-            empty = value in (None, "", []) or (isinstance(value, str) and not value.strip())
-            if empty and self.strict and q.required:
-                self.add_error(q.code, _("Please answer this question."))
-            other = next((c for c in q.choices.all() if c.is_other), None)
-            picked = value if isinstance(value, list) else [value]
-            if other and other.code in picked and not cleaned.get(q.code + OTHER, "").strip():
-                self.add_error(
-                    q.code + OTHER, _("Please specify your answer “%(label)s”.") % {"label": other.label}
-                )
+            names = [q.code, *(f"{q.code}__{s.code}" for s in q.statements.all())]
+            if any(name in self.errors for name in names):
+                continue  # typed wrong: said so already, not also "missing"
+            for name in self.outcome.missing.get(q.code, ()):
+                self.add_error(name, _("Please answer this question."))
+            for name, message in q.kind_module.check(q, given[q.code]).items():
+                self.add_error(name, message)
         return cleaned
 
-    def answers(self) -> dict[str, AnswerValue]:
-        """What the respondent gave for the questions shown (call after is_valid())."""
-        result = {}
-        for q in self.questions:
-            if q.code not in self.visible:
-                continue
-            value = self.cleaned_data.get(q.code)
-            extras = {
-                "other_text": self.cleaned_data.get(q.code + OTHER, ""),
-                "comment": self.cleaned_data.get(q.code + COMMENT, ""),
-            }
-            if q.kind == Question.Kind.SINGLE:
-                result[q.code] = AnswerValue(choice=value or None, **extras)
-            elif q.kind == Question.Kind.MULTIPLE:
-                result[q.code] = AnswerValue(choices=tuple(value or ()), **extras)
-            elif q.kind == Question.Kind.SCALE:
-                result[q.code] = AnswerValue(score=value, **extras)
-            else:
-                result[q.code] = AnswerValue(text=value or "", **extras)
-        return result
+
+def _label(q) -> str:
+    return f"{q.position}. {q.text}" if q.kind_module.answerable else q.text
 
 
-def initial_from_answers(questions: list[Question], saved: dict[str, AnswerValue]) -> dict:
-    initial = {}
-    for q in questions:
-        answer = saved.get(q.code)
-        if answer is None:
-            continue
-        initial[q.code] = {
-            Question.Kind.SINGLE: answer.choice,
-            Question.Kind.MULTIPLE: list(answer.choices),
-            Question.Kind.SCALE: answer.score,
-            Question.Kind.TEXT: answer.text,
-        }[q.kind]
-        initial[q.code + OTHER] = answer.other_text
-        initial[q.code + COMMENT] = answer.comment
-    return initial
+def _initial(q, answer: AnswerValue) -> dict:
+    return q.kind_module.initial(q, answer) | {
+        q.code + OTHER: answer.other_text,
+        q.code + COMMENT: answer.comment,
+    }

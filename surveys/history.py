@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import Choice, Page, Question, Survey
+from .models import Choice, Page, Question, Statement, Survey
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ def _label(record, question_codes: dict[int, str]) -> str:
     if model is Question:
         return _("question %(code)s") % {"code": record.code}
     question = question_codes.get(record.question_id, "?")
+    if model is Statement:
+        return _("statement %(question)s__%(code)s") % {"question": question, "code": record.code}
     return _("choice %(question)s=%(code)s") % {"question": question, "code": record.code}
 
 
@@ -57,6 +59,7 @@ def instrument_history(survey: Survey, limit: int = 500) -> list[HistoryEntry]:
         Page.history.filter(survey_id=survey.pk),
         Question.history.filter(survey_id=survey.pk),
         Choice.history.filter(question_id__in=question_ids),
+        Statement.history.filter(question_id__in=question_ids),
     ]
     records = []
     for queryset in sources:

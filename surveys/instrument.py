@@ -8,82 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 import yaml
 
-from .skip_logic import Condition
+from . import conditions
+from .kinds import KINDS, kind
+from .specs import (  # noqa: F401 - the specs are read from here too
+    ChoiceSpec,
+    DateSpec,
+    InstrumentSpec,
+    NumberSpec,
+    PageSpec,
+    QuestionSpec,
+    ScaleSpec,
+    StatementSpec,
+    Text,
+)
 
-KINDS = ("single", "multiple", "scale", "text")
 STATUSES = ("draft", "open", "closed")
 CODE_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+COMMON_KEYS = {"code", "kind", "text", "help", "required", "comment", "show_if"}
 
 
 class InstrumentError(ValueError):
     pass
-
-
-@dataclass(frozen=True)
-class Text:
-    fr: str
-    en: str = ""
-
-
-@dataclass(frozen=True)
-class ChoiceSpec:
-    code: str
-    label: Text
-    is_other: bool = False
-
-
-@dataclass(frozen=True)
-class ScaleSpec:
-    min: int
-    max: int
-    min_label: Text
-    max_label: Text
-
-
-@dataclass(frozen=True)
-class QuestionSpec:
-    code: str
-    kind: str
-    text: Text
-    help: Text
-    required: bool
-    has_comment: bool
-    choices: tuple[ChoiceSpec, ...] = ()
-    scale: ScaleSpec | None = None
-    condition: Condition | None = None
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    title: Text
-    lead_in: Text
-    questions: tuple[QuestionSpec, ...]
-
-
-@dataclass(frozen=True)
-class InstrumentSpec:
-    slug: str
-    version: str
-    status: str
-    title: Text
-    introduction: Text
-    consent: Text
-    ethics_approval: str
-    contact: str
-    opens_at: dt.datetime | None
-    closes_at: dt.datetime | None
-    pages: tuple[PageSpec, ...] = field(default=())
-    # Groupings and outcomes for the subgroup comparisons, as plain data (see README).
-    analysis: dict = field(default_factory=dict)
-
-    @property
-    def questions(self) -> list[QuestionSpec]:
-        return [q for page in self.pages for q in page.questions]
 
 
 class _Node(dict):
@@ -161,6 +110,10 @@ class _Parser:
         fr = self.string(value, "fr", required=required, code=code)
         return Text(fr, self.string(value, "en", required=False, code=code))
 
+    def check_code(self, node, value: str, what: str, code: str | None = None) -> None:
+        if not CODE_RE.match(value) or "__" in value:
+            self.fail(node, f"{what} '{value}' may only hold letters, digits and single '_'", code)
+
     def flag(self, node, key: str, default: bool, code: str | None = None) -> bool:
         value = node.get(key, default)
         if not isinstance(value, bool):
@@ -226,97 +179,59 @@ class _Parser:
         questions = node.get("questions")
         if not isinstance(questions, list) or not questions:
             self.fail(node, "a page needs a non-empty list of 'questions'")
+        if set(node) - {"title", "lead_in", "questions", "show_if"}:
+            unknown = ", ".join(sorted(set(node) - {"title", "lead_in", "questions", "show_if"}))
+            self.fail(node, f"a page holds title, lead_in, show_if and questions; not {unknown}")
+        # A page's condition refers to questions of earlier pages.
+        condition = self.condition(node, None)
         return PageSpec(
             title=self.text(node, "title"),
             lead_in=self.text(node, "lead_in", required=False),
             questions=tuple(self.question(q, node) for q in questions),
+            condition=condition,
         )
 
     def question(self, node, parent) -> QuestionSpec:
         node = self.mapping(node, "a question", parent)
         code = self.string(node, "code")
-        if not CODE_RE.match(code) or "__" in code:
-            self.fail(node, f"code '{code}' may only hold letters, digits and single '_'", code)
+        self.check_code(node, code, "code", code)
         if code in self.seen:
             self.fail(node, "duplicate code: each question code must be unique", code)
-        kind = node.get("kind")
-        if kind not in KINDS:
-            self.fail(node, f"unknown kind '{kind}' (expected one of {', '.join(KINDS)})", code)
-        choices = self.choices(node, code, kind)
+        name = node.get("kind")
+        if name not in KINDS:
+            self.fail(node, f"unknown kind '{name}' (expected one of {', '.join(KINDS)})", code)
+        the_kind = kind(name)
+        allowed = COMMON_KEYS | set(the_kind.file_keys)
+        extra = set(node) - allowed
+        if extra:
+            owners = [k for k in KINDS.values() if extra & set(k.file_keys)]
+            hint = f" (a key of {', '.join(k.name for k in owners)} questions)" if owners else ""
+            self.fail(node, f"a {name} question has no '{sorted(extra)[0]}'{hint}", code)
         question = QuestionSpec(
             code=code,
-            kind=kind,
+            kind=name,
             text=self.text(node, "text", code=code),
             help=self.text(node, "help", required=False, code=code),
-            required=self.flag(node, "required", True, code),
+            required=self.flag(node, "required", the_kind.answerable, code) and the_kind.answerable,
             has_comment=self.flag(node, "comment", False, code),
-            choices=choices,
-            scale=self.scale(node, code) if kind == "scale" else None,
             condition=self.condition(node, code),
+            **the_kind.parse(self, node, code),
         )
-        if kind != "scale" and "scale" in node:
-            self.fail(node, "only scale questions have a 'scale'", code)
         self.seen[code] = question
         return question
 
-    def choices(self, node, code: str, kind: str) -> tuple[ChoiceSpec, ...]:
-        raw = node.get("choices")
-        if kind not in ("single", "multiple"):
-            if raw:
-                self.fail(node, f"a {kind} question has no choices", code)
-            return ()
-        if not isinstance(raw, list) or len(raw) < 2:
-            self.fail(node, "a choice question needs a list of at least two 'choices'", code)
-        result, codes = [], set()
-        for item in raw:
-            item = self.mapping(item, "a choice", node)
-            choice_code = self.string(item, "code", code=code)
-            if not CODE_RE.match(choice_code) or "__" in choice_code:
-                self.fail(item, f"choice code '{choice_code}' may only hold letters, digits, '_'", code)
-            if choice_code in codes:
-                self.fail(item, f"choice code '{choice_code}' is used twice", code)
-            codes.add(choice_code)
-            label = Text(self.string(item, "fr", code=code), self.string(item, "en", False, code))
-            result.append(ChoiceSpec(choice_code, label, self.flag(item, "other", False, code)))
-        if sum(c.is_other for c in result) > 1:
-            self.fail(node, "at most one choice can be the 'other, please specify' one", code)
-        return tuple(result)
-
-    def scale(self, node, code: str) -> ScaleSpec:
-        raw = self.mapping(node.get("scale") or {}, "'scale'", node)
-        low, high = raw.get("min", 0), raw.get("max", 10)
-        valid = all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high))
-        if not valid or not 0 <= low < high <= 10:
-            self.fail(raw or node, "scale bounds must be integers with 0 <= min < max <= 10", code)
-        return ScaleSpec(
-            low,
-            high,
-            self.text(raw, "min_label", required=False, code=code),
-            self.text(raw, "max_label", required=False, code=code),
-        )
-
-    def condition(self, node, code: str) -> Condition | None:
+    def condition(self, node, code: str | None) -> conditions.Condition | None:
         raw = node.get("show_if")
         if raw is None:
             return None
-        raw = self.mapping(raw, "'show_if'", node)
-        operators = [op for op in ("is", "is_not") if op in raw]
-        if set(raw) - {"question", "is", "is_not"} or len(operators) != 1:
-            self.fail(raw, "'show_if' needs 'question' and exactly one of 'is' or 'is_not'", code)
-        target_code = self.string(raw, "question", code=code)
-        target = self.seen.get(target_code)
-        if target is None:
-            self.fail(
-                raw,
-                f"the condition refers to '{target_code}', which is not an earlier question",
-                code,
-            )
-        if target.kind not in ("single", "multiple"):
-            self.fail(raw, f"the condition's question {target_code} is not a choice question", code)
-        choice = self.string(raw, operators[0], code=code)
-        if choice not in {c.code for c in target.choices}:
-            self.fail(raw, f"{target_code} has no choice '{choice}'", code)
-        return Condition(target_code, operators[0], choice)
+        try:
+            return conditions.parse(raw, self.target)
+        except conditions.ConditionError as exc:
+            self.fail(raw if isinstance(raw, _Node) else node, str(exc), code)
+
+    def target(self, code: str) -> conditions.Target | None:
+        question = self.seen.get(code)
+        return spec_target(question) if question else None
 
     # -- the analysis plan: groupings and outcomes of the subgroup comparisons ---------------
 
@@ -345,17 +260,20 @@ class _Parser:
                 result[key].append(parsed)
         return result
 
-    def _analysed_question(self, node, code: str, kinds: tuple[str, ...]) -> QuestionSpec:
+    def _analysed_question(self, node, code: str, role: str) -> QuestionSpec:
+        """The question ``code``, whose kind must play ``role`` in an analysis: "category" (one
+        choice per answer: single, dropdown) or "score" (a scale)."""
         question = self.seen.get(code)
         if question is None:
             self.fail(node, f"the analysis refers to '{code}', which is not a question")
-        if question.kind not in kinds:
-            self.fail(node, f"{code} is a {question.kind} question; expected {' or '.join(kinds)}")
+        if kind(question.kind).analysis_role != role:
+            expected = " or ".join(k.name for k in KINDS.values() if k.analysis_role == role)
+            self.fail(node, f"{code} is a {question.kind} question; expected {expected}")
         return question
 
     def grouping(self, node) -> dict:
         code = self.string(node, "code")
-        question = self._analysed_question(node, self.string(node, "question"), ("single",))
+        question = self._analysed_question(node, self.string(node, "question"), "category")
         groups = node.get("groups")
         if not isinstance(groups, list) or len(groups) < 2:
             self.fail(node, f"grouping '{code}' needs a list of at least two 'groups'")
@@ -400,11 +318,11 @@ class _Parser:
         ((kind, value),) = positive.items()
         for question_code in codes:
             if kind == "min_score":
-                question = self._analysed_question(node, question_code, ("scale",))
+                question = self._analysed_question(node, question_code, "score")
                 if not isinstance(value, int) or not question.scale.min < value <= question.scale.max:
                     self.fail(node, f"min_score must be a score inside {question_code}'s scale")
             else:
-                question = self._analysed_question(node, question_code, ("single",))
+                question = self._analysed_question(node, question_code, "category")
                 if not isinstance(value, list) or not set(value) <= set(question_choice_codes(question)):
                     self.fail(node, f"'{kind}' must list choice codes of {question_code}")
         result = {"code": code, "label": self.label(node), "positive": {kind: value}}
@@ -414,3 +332,15 @@ class _Parser:
 
 def question_choice_codes(question: QuestionSpec) -> list[str]:
     return [c.code for c in question.choices]
+
+
+def spec_target(question: QuestionSpec) -> conditions.Target:
+    """What a condition may ask of ``question``."""
+    the_kind = kind(question.kind)
+    return conditions.Target(
+        code=question.code,
+        kind=question.kind,
+        operators=the_kind.operators,
+        choices=tuple(question_choice_codes(question)),
+        value_type=the_kind.value_type,
+    )

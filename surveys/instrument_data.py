@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from .instrument import InstrumentSpec, QuestionSpec, Text
+from .kinds import kind
+from .specs import InstrumentSpec, QuestionSpec, Text
 
 # ---------------------------------------------------------------------------------------------
 # Spec -> the instrument file's data
@@ -26,28 +27,15 @@ def _text(text: Text) -> dict:
 def _question_data(q: QuestionSpec) -> dict:
     data: dict = {"code": q.code, "kind": q.kind}
     if q.condition:
-        data["show_if"] = {"question": q.condition.question, q.condition.operator: q.condition.choice}
+        data["show_if"] = q.condition.to_data()
     data["text"] = _text(q.text)
     if q.help.fr or q.help.en:
         data["help"] = _text(q.help)
-    if not q.required:
+    if not q.required and kind(q.kind).answerable:
         data["required"] = False
     if q.has_comment:
         data["comment"] = True
-    if q.choices:
-        data["choices"] = [
-            {"code": c.code, "fr": c.label.fr, **({"en": c.label.en} if c.label.en else {})}
-            | ({"other": True} if c.is_other else {})
-            for c in q.choices
-        ]
-    if q.scale:
-        scale: dict = {"min": q.scale.min, "max": q.scale.max}
-        if q.scale.min_label.fr or q.scale.min_label.en:
-            scale["min_label"] = _text(q.scale.min_label)
-        if q.scale.max_label.fr or q.scale.max_label.en:
-            scale["max_label"] = _text(q.scale.max_label)
-        data["scale"] = scale
-    return data
+    return data | kind(q.kind).to_data(q)
 
 
 def spec_to_data(spec: InstrumentSpec) -> dict:
@@ -70,6 +58,8 @@ def spec_to_data(spec: InstrumentSpec) -> dict:
         page_data: dict = {"title": _text(page.title)}
         if page.lead_in.fr or page.lead_in.en:
             page_data["lead_in"] = _text(page.lead_in)
+        if page.condition:
+            page_data["show_if"] = page.condition.to_data()
         page_data["questions"] = [_question_data(q) for q in page.questions]
         data["pages"].append(page_data)
     if spec.analysis:
@@ -151,27 +141,31 @@ def _flatten(spec: InstrumentSpec) -> tuple[dict, set[str]]:
     for n, page in enumerate(spec.pages, start=1):
         values |= _bilingual(f"page {n}, ", "title", page.title)
         values |= _bilingual(f"page {n}, ", "lead-in", page.lead_in)
+        values[f"page {n}, condition"] = _condition(page.condition)
+        structural.add(f"page {n}, condition")
     for q in spec.questions:
         p = f"{q.code}, "
         values |= {
             f"{p}kind": q.kind,
-            f"{p}choices": frozenset(c.code + (" (other)" if c.is_other else "") for c in q.choices),
-            f"{p}scale bounds": f"{q.scale.min}-{q.scale.max}" if q.scale else None,
-            f"{p}condition": (
-                f"{q.condition.question} {q.condition.operator} {q.condition.choice}" if q.condition else None
-            ),
+            f"{p}condition": _condition(q.condition),
             f"{p}comment box": q.has_comment,
         }
-        structural |= {f"{p}kind", f"{p}choices", f"{p}scale bounds", f"{p}condition", f"{p}comment box"}
+        structural |= {f"{p}kind", f"{p}condition", f"{p}comment box"}
+        for name, value in kind(q.kind).structure(q).items():
+            # Lists of codes compare as sets (their order is wording: see "order of ...").
+            values[p + name] = frozenset(value) if isinstance(value, list) else value
+            structural.add(p + name)
         values |= _bilingual(p, "text", q.text) | _bilingual(p, "help", q.help)
         values[f"{p}required"] = q.required
         values[f"{p}order of choices"] = tuple(c.code for c in q.choices)
-        if q.scale:
-            values |= _bilingual(p, "minimum anchor", q.scale.min_label)
-            values |= _bilingual(p, "maximum anchor", q.scale.max_label)
-        for c in q.choices:
-            values |= _bilingual(f"{p}choice {c.code}, ", "label", c.label)
+        values[f"{p}order of statements"] = tuple(s.code for s in q.statements)
+        for name, text in kind(q.kind).wording(q).items():
+            values |= _bilingual(p, name, text)
     return values, structural
+
+
+def _condition(condition) -> str | None:
+    return json.dumps(condition.to_data(), sort_keys=True, ensure_ascii=False) if condition else None
 
 
 def spec_differences(old: InstrumentSpec, new: InstrumentSpec) -> list[Difference]:

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from .instrument import InstrumentError, InstrumentSpec, QuestionSpec, parse_data
 from .instrument_data import Difference, same_instrument, spec_differences, spec_to_data
-from .models import Choice, Page, Question, Survey
+from .kinds import kind
+from .models import Choice, Page, Question, Statement, Survey
 from .selectors import survey_spec
 from .signals import layout_changes_batched
 from .structure import StructureFrozen, answers_looked_up_once, frozen_reason
@@ -128,7 +129,6 @@ def _instrument_load(spec: InstrumentSpec, overwrite_edits: bool) -> LoadResult:
         # No answers yet: rebuild the questionnaire from the file. Responses started without an
         # answer stay (a physician on the consent page keeps their place), back at the start.
         survey.responses.update(furthest_page=0)
-        Question.objects.filter(survey=survey).update(condition_choice=None, condition_operator="")
         try:
             survey.questions.all().delete()
             survey.pages.all().delete()
@@ -217,27 +217,23 @@ def _survey_fields(spec: InstrumentSpec) -> dict:
     }
 
 
-def _question_wording(spec: QuestionSpec) -> dict:
-    scale = spec.scale
+def _question_values(spec: QuestionSpec) -> dict:
+    """The question's wording and its kind's columns (when the structure is the same, the
+    kind's structural columns are too: assigning them changes nothing)."""
     return {
         "text_fr": spec.text.fr,
         "text_en": spec.text.en,
         "help_fr": spec.help.fr,
         "help_en": spec.help.en,
         "required": spec.required,
-        "scale_min_label_fr": scale.min_label.fr if scale else "",
-        "scale_min_label_en": scale.min_label.en if scale else "",
-        "scale_max_label_fr": scale.max_label.fr if scale else "",
-        "scale_max_label_en": scale.max_label.en if scale else "",
-    }
+    } | kind(spec.kind).model_values(spec)
 
 
 def _question_structure(spec: QuestionSpec) -> dict:
     return {
         "kind": spec.kind,
         "has_comment": spec.has_comment,
-        "scale_min": spec.scale.min if spec.scale else None,
-        "scale_max": spec.scale.max if spec.scale else None,
+        "condition": spec.condition.to_data() if spec.condition else None,
     }
 
 
@@ -271,7 +267,7 @@ def _load_pages(survey: Survey, spec: InstrumentSpec, *, wording_only: bool) -> 
     takes a file's wording without a frozen field being touched."""
     changed = 0
     pages = {p.position: p for p in survey.pages.all()}
-    questions = {q.code: q for q in survey.questions.prefetch_related("choices")}
+    questions = {q.code: q for q in survey.questions.prefetch_related("choices", "statements")}
     position = 0
     for page_number, page_spec in enumerate(spec.pages, start=1):
         if wording_only:
@@ -285,16 +281,20 @@ def _load_pages(survey: Survey, spec: InstrumentSpec, *, wording_only: bool) -> 
                 "title_en": page_spec.title.en,
                 "lead_in_fr": page_spec.lead_in.fr,
                 "lead_in_en": page_spec.lead_in.en,
-            },
+            }
+            | (
+                {}
+                if wording_only
+                else {"condition": page_spec.condition.to_data() if page_spec.condition else None}
+            ),
         )
         for q_spec in page_spec.questions:
             position += 1
-            values = _question_wording(q_spec)
+            values = _question_values(q_spec)
             question = questions.get(q_spec.code)
             if question is None or not wording_only:
                 question = question or Question(survey=survey, code=q_spec.code)
                 values |= _question_structure(q_spec) | {"page": page, "position": position}
-                values |= _condition(survey, q_spec)
             changed += _assign(question, values)
             existing = {c.code: c for c in question.choices.all()} if question.pk else {}
             for choice_position, c_spec in enumerate(q_spec.choices, start=1):
@@ -305,17 +305,16 @@ def _load_pages(survey: Survey, spec: InstrumentSpec, *, wording_only: bool) -> 
                     "label_en": c_spec.label.en,
                 }
                 if choice.pk is None:
-                    choice_values["is_other"] = c_spec.is_other
+                    choice_values |= {"is_other": c_spec.is_other, "is_exclusive": c_spec.is_exclusive}
                 changed += _assign(choice, choice_values)
+            statements = {s.code: s for s in question.statements.all()} if question.pk else {}
+            for statement_position, s_spec in enumerate(q_spec.statements, start=1):
+                statement = statements.get(s_spec.code) or Statement(question=question, code=s_spec.code)
+                changed += _assign(
+                    statement,
+                    {"position": statement_position, "text_fr": s_spec.text.fr, "text_en": s_spec.text.en},
+                )
     return changed
-
-
-def _condition(survey: Survey, spec: QuestionSpec) -> dict:
-    if not spec.condition:
-        return {"condition_choice": None, "condition_operator": ""}
-    cond = spec.condition
-    choice = Choice.objects.get(question__survey=survey, question__code=cond.question, code=cond.choice)
-    return {"condition_choice": choice, "condition_operator": cond.operator}
 
 
 # ---------------------------------------------------------------------------------------------

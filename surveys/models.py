@@ -15,6 +15,9 @@ from simple_history.models import HistoricalRecords
 
 SCALE_FLOOR = 0
 SCALE_CEILING = 10
+# A number answer: up to 9 digits before the decimal point and 6 after.
+NUMBER_DIGITS = 15
+NUMBER_DECIMALS = 6
 
 
 def localized(obj, field: str) -> str:
@@ -98,6 +101,9 @@ class Page(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     lead_in_fr = models.TextField(_("lead-in (French)"), blank=True)
     lead_in_en = models.TextField(_("lead-in (English)"), blank=True)
+    # Shown only when this holds (surveys/conditions.py: data such as {"question": "Q19", "is":
+    # "yes"}); conditions refer to questions of earlier pages.
+    condition = models.JSONField(_("shown only when"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -121,15 +127,17 @@ class Page(models.Model):
 
 
 class Question(models.Model):
+    # The kinds of question: surveys/kinds/ has one module per kind, with everything about it.
     class Kind(models.TextChoices):
         SINGLE = "single", _("Single choice")
+        DROPDOWN = "dropdown", _("Single choice in a list")
         MULTIPLE = "multiple", _("Multiple choice")
         SCALE = "scale", _("0-10 scale")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
         TEXT = "text", _("Free text")
-
-    class ConditionOperator(models.TextChoices):
-        IS = "is", _("is")
-        IS_NOT = "is_not", _("is not")
+        GRID = "grid", _("Grid of statements")
+        NOTE = "note", _("Note (no answer)")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="questions")
@@ -148,18 +156,22 @@ class Question(models.Model):
     scale_min_label_en = models.CharField(_("minimum anchor (English)"), max_length=100, blank=True)
     scale_max_label_fr = models.CharField(_("maximum anchor (French)"), max_length=100, blank=True)
     scale_max_label_en = models.CharField(_("maximum anchor (English)"), max_length=100, blank=True)
-    # Shown only when an earlier question's answer is (or is not) this choice.
-    condition_choice = models.ForeignKey(
-        "Choice",
-        verbose_name=_("shown when the answer to an earlier question"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="dependent_questions",
+    number_min = models.DecimalField(
+        _("smallest number"), max_digits=NUMBER_DIGITS, decimal_places=NUMBER_DECIMALS, null=True, blank=True
     )
-    condition_operator = models.CharField(
-        _("condition"), max_length=10, choices=ConditionOperator, blank=True
+    number_max = models.DecimalField(
+        _("largest number"), max_digits=NUMBER_DIGITS, decimal_places=NUMBER_DECIMALS, null=True, blank=True
     )
+    decimals = models.PositiveSmallIntegerField(
+        _("decimal places"), null=True, blank=True, help_text=_("0 for a whole number.")
+    )
+    unit_fr = models.CharField(_("unit (French)"), max_length=50, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=50, blank=True)
+    date_min = models.DateField(_("earliest date"), null=True, blank=True)
+    date_max = models.DateField(_("latest date"), null=True, blank=True)
+    # Shown only when this holds (surveys/conditions.py: data such as {"question": "Q9",
+    # "is_not": "never"}); conditions refer to earlier questions only.
+    condition = models.JSONField(_("shown only when"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -182,11 +194,30 @@ class Question(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                name="question_condition_has_choice_and_operator",
-                condition=(
-                    Q(condition_choice__isnull=True, condition_operator="")
-                    | (Q(condition_choice__isnull=False) & ~Q(condition_operator=""))
+                name="question_number_settings_only_on_numbers",
+                condition=Q(kind="number", decimals__lte=NUMBER_DECIMALS)
+                | (
+                    ~Q(kind="number")
+                    & Q(number_min__isnull=True, number_max__isnull=True, decimals__isnull=True)
                 ),
+            ),
+            models.CheckConstraint(
+                name="question_number_bounds_in_order",
+                condition=Q(number_min__isnull=True)
+                | Q(number_max__isnull=True)
+                | Q(number_min__lt=models.F("number_max")),
+            ),
+            models.CheckConstraint(
+                name="question_date_bounds_only_on_dates_and_in_order",
+                condition=(
+                    Q(kind="date")
+                    & (
+                        Q(date_min__isnull=True)
+                        | Q(date_max__isnull=True)
+                        | Q(date_min__lt=models.F("date_max"))
+                    )
+                )
+                | Q(date_min__isnull=True, date_max__isnull=True),
             ),
         ]
 
@@ -210,8 +241,15 @@ class Question(models.Model):
         return localized(self, "scale_max_label")
 
     @property
-    def is_choice(self) -> bool:
-        return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
+    def unit(self) -> str:
+        return localized(self, "unit")
+
+    @property
+    def kind_module(self):
+        """Everything about this question's kind (surveys/kinds/)."""
+        from .kinds import kind
+
+        return kind(self.kind)
 
 
 class Choice(models.Model):
@@ -222,6 +260,14 @@ class Choice(models.Model):
     label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
     # Ticking it asks for a "please specify" text.
     is_other = models.BooleanField(_("is the 'other, please specify' option"), default=False)
+    # A multiple choice's option that cannot be ticked with another ("I do not use them").
+    is_exclusive = models.BooleanField(
+        _("excludes the other options"),
+        default=False,
+        help_text=_(
+            "For a multiple choice: an option such as “none of these”, which cannot be ticked with another."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -241,6 +287,32 @@ class Choice(models.Model):
     @property
     def label(self) -> str:
         return localized(self, "label")
+
+
+class Statement(models.Model):
+    """A row of a grid: statements share the grid question's choices, one answer each."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="statements")
+    code = models.CharField(_("code"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("position"))
+    text_fr = models.CharField(_("statement (French)"), max_length=500)
+    text_en = models.CharField(_("statement (English)"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="statement_code_unique_in_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}__{self.code}"
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text")
 
 
 class Response(models.Model):
@@ -302,6 +374,13 @@ class Answer(models.Model):
     )
     choices = models.ManyToManyField(Choice, blank=True, related_name="multiple_answers")
     score = models.SmallIntegerField(null=True, blank=True)
+    number = models.DecimalField(
+        max_digits=NUMBER_DIGITS, decimal_places=NUMBER_DECIMALS, null=True, blank=True
+    )
+    date = models.DateField(null=True, blank=True)
+    # A grid's answer is one row per statement, ``row`` holding the statement's code; "" for
+    # every other kind.
+    row = models.CharField(max_length=40, blank=True, default="")
     text = models.TextField(blank=True)
     other_text = models.TextField(blank=True)
     comment = models.TextField(blank=True)
@@ -311,7 +390,7 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         constraints = [
             models.UniqueConstraint(
-                fields=["response", "question"], name="one_answer_per_question_per_response"
+                fields=["response", "question", "row"], name="one_answer_per_question_row_per_response"
             ),
             models.CheckConstraint(
                 name="answer_score_within_scale",

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
-from .instrument import ChoiceSpec, InstrumentSpec, PageSpec, QuestionSpec, ScaleSpec, Text
-from .models import Answer, Choice, Page, Question, Response, Survey
-from .skip_logic import Condition, Navigator, Rule
-from .values import AnswerValue
+from . import conditions
+from .models import Answer, Choice, Page, Question, Response, Statement, Survey
+from .skip_logic import Navigator, Rule
+from .specs import InstrumentSpec, PageSpec, QuestionSpec, Text
+from .values import AnswerValue, StoredRow
 
 
 def token_hash(token: str) -> str:
@@ -31,31 +32,57 @@ class Layout:
     code_of_question: dict[int, str] = field(init=False)
     choice_by_id: dict[int, Choice] = field(init=False)
     rules: list[Rule] = field(init=False)
+    rules_by_code: dict[str, Rule] = field(init=False)
+    # Each question's and page's condition, read from its data once.
+    conditions: dict[str, conditions.Condition | None] = field(init=False)
+    page_conditions: dict[int, conditions.Condition | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_code = {q.code: q for q in self.questions}
         self.code_of_question = {q.id: q.code for q in self.questions}
         self.choice_by_id = {c.id: c for q in self.questions for c in q.choices.all()}
+        targets = {q.code: question_target(q) for q in self.questions}
+        self.conditions = {q.code: conditions.from_data(q.condition, targets) for q in self.questions}
+        self.page_conditions = {p.id: conditions.from_data(p.condition, targets) for p in self.pages}
         page_positions = {p.id: p.position for p in self.pages}
         self.rules = [
             Rule(
                 code=q.code,
                 page=page_positions[q.page_id],
                 required=q.required,
-                condition=(
-                    Condition(q.condition_choice.question.code, q.condition_operator, q.condition_choice.code)
-                    if q.condition_choice_id
-                    else None
-                ),
+                condition=_both(self.page_conditions[q.page_id], self.conditions[q.code]),
+                answerable=q.kind_module.answerable,
             )
             for q in self.questions
         ]
+        self.rules_by_code = {rule.code: rule for rule in self.rules}
 
     def page(self, position: int) -> Page | None:
         return next((p for p in self.pages if p.position == position), None)
 
     def questions_on(self, page: Page) -> list[Question]:
         return [q for q in self.questions if q.page_id == page.id]
+
+    def page_of(self, question: Question) -> Page:
+        return next(p for p in self.pages if p.id == question.page_id)
+
+
+def question_target(question: Question) -> conditions.Target:
+    """What a condition may ask of the live ``question``."""
+    kind = question.kind_module
+    return conditions.Target(
+        code=question.code,
+        kind=question.kind,
+        operators=kind.operators,
+        choices=tuple(c.code for c in question.choices.all()),
+        value_type=kind.value_type,
+    )
+
+
+def _both(page_condition, question_condition):
+    if page_condition and question_condition:
+        return conditions.Combination("all", (page_condition, question_condition))
+    return page_condition or question_condition
 
 
 # One entry per survey, replaced when the survey's layout_stamp changes: a respondent's page
@@ -81,9 +108,10 @@ def layout_forget(survey_id: int) -> None:
 def _layout_read(survey: Survey) -> Layout:
     pages = list(survey.pages.order_by("position"))
     questions = list(
-        survey.questions.select_related("condition_choice__question")
-        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position")))
-        .order_by("position")
+        survey.questions.prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position")),
+            Prefetch("statements", queryset=Statement.objects.order_by("position")),
+        ).order_by("position")
     )
     return Layout(survey_id=survey.pk, stamp=survey.layout_stamp, pages=pages, questions=questions)
 
@@ -96,7 +124,6 @@ def survey_spec(survey: Survey) -> InstrumentSpec:
         return Text(getattr(obj, f"{field}_fr"), getattr(obj, f"{field}_en"))
 
     def question(q: Question) -> QuestionSpec:
-        cc = q.condition_choice
         return QuestionSpec(
             code=q.code,
             kind=q.kind,
@@ -104,13 +131,8 @@ def survey_spec(survey: Survey) -> InstrumentSpec:
             help=text(q, "help"),
             required=q.required,
             has_comment=q.has_comment,
-            choices=tuple(ChoiceSpec(c.code, text(c, "label"), c.is_other) for c in q.choices.all()),
-            scale=(
-                ScaleSpec(q.scale_min, q.scale_max, text(q, "scale_min_label"), text(q, "scale_max_label"))
-                if q.kind == Question.Kind.SCALE
-                else None
-            ),
-            condition=Condition(cc.question.code, q.condition_operator, cc.code) if cc else None,
+            condition=layout.conditions[q.code],
+            **q.kind_module.spec_values(q),
         )
 
     return InstrumentSpec(
@@ -125,7 +147,12 @@ def survey_spec(survey: Survey) -> InstrumentSpec:
         opens_at=survey.opens_at,
         closes_at=survey.closes_at,
         pages=tuple(
-            PageSpec(text(p, "title"), text(p, "lead_in"), tuple(question(q) for q in layout.questions_on(p)))
+            PageSpec(
+                text(p, "title"),
+                text(p, "lead_in"),
+                tuple(question(q) for q in layout.questions_on(p)),
+                layout.page_conditions[p.id],
+            )
             for p in layout.pages
         ),
         analysis=survey.analysis or {},
@@ -142,39 +169,64 @@ def survey_answer_counts(survey_id: int) -> tuple[int, int]:
     return counts["real"], counts["test"]
 
 
+ANSWER_COLUMNS = (
+    "question_id",
+    "row",
+    "choice_id",
+    "score",
+    "number",
+    "date",
+    "text",
+    "other_text",
+    "comment",
+)
+
+
+def stored_answers(layout: Layout, rows, ticked) -> dict[str, AnswerValue]:
+    """Answers keyed by question code, from answer rows (``ANSWER_COLUMNS``, ``answer_id``
+    first) and ``ticked``: answer id -> ticked choice ids. Each kind reads its own rows."""
+    by_question: dict[int, list[StoredRow]] = {}
+    choice = layout.choice_by_id
+    for answer_id, question_id, row, choice_id, score, number, date, text, other_text, comment in rows:
+        options = ticked.get(answer_id, ())
+        by_question.setdefault(question_id, []).append(
+            StoredRow(
+                row=row,
+                choice=choice[choice_id].code if choice_id is not None else None,
+                score=score,
+                number=number,
+                date=date,
+                text=text,
+                other_text=other_text,
+                comment=comment,
+                ticked=tuple(c.code for c in sorted((choice[i] for i in options), key=lambda c: c.position)),
+            )
+        )
+    answers = {}
+    for question_id, stored in by_question.items():
+        question = layout.by_code[layout.code_of_question[question_id]]
+        value = question.kind_module.from_stored(question, stored)
+        first = stored[0]
+        answers[question.code] = replace(value, other_text=first.other_text, comment=first.comment)
+    return answers
+
+
 def response_answers(response: Response, layout: Layout | None = None) -> dict[str, AnswerValue]:
     """The response's answers keyed by question code, in one query (a multiple choice comes as
     one row per ticked choice), in the questionnaire's order of choices."""
     layout = layout or survey_layout(response.survey)
-    rows = Answer.objects.filter(response=response).values_list(
-        "question_id", "choice_id", "score", "text", "other_text", "comment", "choices"
-    )
-    fields: dict[int, tuple] = {}
-    ticked: dict[int, list[Choice]] = {}
-    for question_id, choice_id, score, text, other_text, comment, ticked_id in rows:
-        fields[question_id] = (choice_id, score, text, other_text, comment)
+    rows = Answer.objects.filter(response=response).values_list("id", *ANSWER_COLUMNS, "choices")
+    answers: dict[int, tuple] = {}
+    ticked: dict[int, list[int]] = {}
+    for *row, ticked_id in rows:
+        answers[row[0]] = tuple(row)
         if ticked_id is not None:
-            ticked.setdefault(question_id, []).append(layout.choice_by_id[ticked_id])
-    answers = {}
-    for question_id, (choice_id, score, text, other_text, comment) in fields.items():
-        answers[layout.code_of_question[question_id]] = AnswerValue(
-            choice=layout.choice_by_id[choice_id].code if choice_id is not None else None,
-            choices=tuple(c.code for c in sorted(ticked.get(question_id, ()), key=lambda c: c.position)),
-            score=score,
-            text=text,
-            other_text=other_text,
-            comment=comment,
-        )
-    return answers
+            ticked.setdefault(row[0], []).append(ticked_id)
+    return stored_answers(layout, answers.values(), ticked)
 
 
 def response_navigator(layout: Layout, response: Response, answers: dict[str, AnswerValue]) -> Navigator:
-    return Navigator(
-        layout.rules,
-        chosen={code: a.chosen for code, a in answers.items()},
-        answered=set(answers),
-        furthest_page=response.furthest_page,
-    )
+    return Navigator(layout.rules, answers, response.furthest_page)
 
 
 def respondent_response(slug: str, token: str | None, *, for_update: bool = False) -> Response | None:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .instrument_services import InstrumentConflict, LoadResult, instrument_load  # noqa: F401
-from .models import Answer, Question, Response, Survey
+from .models import Answer, Page, Response, Survey
 from .selectors import Layout, response_answers, survey_layout, token_hash
 from .skip_logic import Navigator, visible_codes
 from .values import AnswerValue
@@ -86,37 +86,83 @@ class SaveResult:
     next_page: int | None  # None when the response is now complete
 
 
+@dataclass(frozen=True)
+class PageOutcome:
+    """What submitting a page's answers does: decided once, by ``page_outcome``."""
+
+    answers: dict[str, AnswerValue]  # every answer kept once the page is saved
+    visible: set[str]  # the questions shown given those answers
+    to_write: dict[str, AnswerValue]  # this page's answers to save
+    stale: set[str]  # questions whose saved answers go (left blank, or now hidden)
+    missing: dict[str, list[str]]  # required questions shown and not answered: their fields
+
+
+def page_outcome(
+    layout: Layout, page: Page, saved: dict[str, AnswerValue], given: dict[str, AnswerValue], *, advance: bool
+) -> PageOutcome:
+    """The one place that decides, for a page submitted with ``given`` over the ``saved``
+    answers, what is shown, kept, removed and still missing (pure: no query).
+
+    Questions hidden by skip logic lose their answers, on this page and on any other (going back
+    and changing Q9 to ``never`` removes Q11-Q18). With ``advance`` every required question
+    shown on the page must have an answer; without it (the back button) none must.
+    """
+    on_page = layout.questions_on(page)
+    here = {q.code for q in on_page}
+    answers = {code: a for code, a in saved.items() if code not in here}
+    answers |= {code: a for code, a in given.items() if code in here and not a.is_empty}
+    visible = visible_codes(layout.rules, answers)
+    to_write = {q.code: answers[q.code] for q in on_page if q.code in visible and q.code in answers}
+    answers = {code: a for code, a in answers.items() if code in visible}
+    # Only what is saved can go: a question left blank that had no answer costs no query.
+    stale = {c for c in saved if (c in here and c not in to_write) or c not in visible}
+    missing = {}
+    if advance:
+        for q in on_page:
+            if q.required and q.code in visible and q.kind_module.answerable:
+                fields = q.kind_module.missing(q, to_write.get(q.code, AnswerValue()))
+                if fields:
+                    missing[q.code] = fields
+    return PageOutcome(answers, visible, to_write, stale, missing)
+
+
 def page_save(
     *,
     response: Response,
     page_position: int,
-    values: dict[str, AnswerValue],
+    values: dict[str, AnswerValue] | None = None,
     language: str,
     advance: bool = True,
     layout: Layout | None = None,
     saved: dict[str, AnswerValue] | None = None,
+    outcome: PageOutcome | None = None,
     now: dt.datetime | None = None,
 ) -> SaveResult:
-    """Save one page's answers in one transaction.
+    """Save one page's answers (``values``, by question code) in one transaction.
 
-    Questions hidden by skip logic lose their answers, on this page and on any other (going back
-    and changing Q9 to ``never`` removes Q11-Q18). With ``advance`` the page counts as submitted:
-    every required question shown on it must have an answer, and submitting the last page
-    completes the response. Without it (the back button) what was given is kept as it is.
+    See ``page_outcome`` for what is kept and what goes. With ``advance`` the page counts as
+    submitted: every required question shown on it must have an answer (else PageIncomplete),
+    and submitting the last page completes the response. Without it (the back button) what was
+    given is kept as it is.
 
-    ``saved`` is for a caller that read the response with ``for_update`` and then its answers,
-    in the transaction it is still in (the page view): they are what the save builds on.
-    Otherwise page_save locks the response and reads its answers itself.
+    ``saved`` and ``outcome`` are for a caller that read the response with ``for_update`` and
+    then its answers, in the transaction it is still in, and decided the page's outcome over
+    them (the page view, through its form). Otherwise page_save locks the response, reads its
+    answers and decides the outcome itself.
     """
     if saved is not None and not transaction.get_connection().in_atomic_block:
         raise ValueError("saved answers hold only inside the transaction that locked the response")
+    if outcome is not None and saved is None:
+        raise ValueError("an outcome holds only for the saved answers it was decided over")
     # Inside the page view's transaction, no savepoint of its own (two round trips fewer):
     # should the save fail, that whole transaction, which only read, rolls back.
     with transaction.atomic(savepoint=saved is None):
-        return _page_save(response, page_position, values, language, advance, layout, saved, now)
+        return _page_save(
+            response, page_position, values or {}, language, advance, layout, saved, outcome, now
+        )
 
 
-def _page_save(response, page_position, values, language, advance, layout, saved, now) -> SaveResult:
+def _page_save(response, page_position, values, language, advance, layout, saved, outcome, now) -> SaveResult:
     if saved is None:
         # The row lock serialises two submissions of the same response (double click, two tabs).
         response = Response.objects.select_for_update().get(pk=response.pk)
@@ -128,39 +174,21 @@ def _page_save(response, page_position, values, language, advance, layout, saved
     page = layout.page(page_position)
     if page is None:
         raise ValueError(f"page {page_position} does not exist")
-    on_page = layout.questions_on(page)
-
-    chosen = {code: a.chosen for code, a in saved.items()}
-    for question in on_page:
-        given = values.get(question.code, AnswerValue())
-        chosen.pop(question.code, None)
-        if given.chosen:
-            chosen[question.code] = given.chosen
-    visible = visible_codes(layout.rules, chosen)
-
-    to_write = {
-        q.code: values[q.code]
-        for q in on_page
-        if q.code in visible and q.code in values and not values[q.code].is_empty
-    }
-    if advance:
-        missing = [q.code for q in on_page if q.required and q.code in visible and q.code not in to_write]
-        if missing:
-            raise PageIncomplete(missing)
-    _write_answers(response, layout, to_write)
-    # Answers left blank on this page, and answers to questions skip logic now hides, go.
-    stale = {q.code for q in on_page if q.code not in to_write}
-    stale |= {code for code in saved if code not in visible}
-    stale_ids = [layout.by_code[code].id for code in stale]
-    Answer.objects.filter(response=response, question_id__in=stale_ids).delete()
+    if outcome is None:
+        outcome = page_outcome(layout, page, saved, values, advance=advance)
+    if advance and outcome.missing:
+        raise PageIncomplete(list(outcome.missing))
+    _write_answers(response, layout, outcome.to_write, saved)
+    stale_ids = [layout.by_code[code].id for code in outcome.stale]
+    if stale_ids:
+        Answer.objects.filter(response=response, question_id__in=stale_ids).delete()
 
     response.last_saved_at = now or timezone.now()
     response.language = language[:2]
     next_page = None
     if advance:
         response.furthest_page = max(response.furthest_page, page_position)
-        answered = (set(saved) - stale) | set(to_write)
-        navigator = Navigator(layout.rules, chosen, answered, response.furthest_page)
+        navigator = Navigator(layout.rules, outcome.answers, response.furthest_page, visible=outcome.visible)
         next_page = navigator.next_page(page_position)
         if next_page is None:
             response.status = Response.Status.COMPLETE
@@ -169,51 +197,65 @@ def _page_save(response, page_position, values, language, advance, layout, saved
     return SaveResult(response=response, next_page=next_page)
 
 
-def _write_answers(response: Response, layout: Layout, values: dict[str, AnswerValue]) -> None:
+def _write_answers(
+    response: Response, layout: Layout, values: dict[str, AnswerValue], saved: dict[str, AnswerValue]
+) -> None:
     """Upsert the answers in a fixed number of queries, however many questions the page has."""
     if not values:
         return
-    rows = []
+    rows, shrunk = [], []
     for code, given in values.items():
         question = layout.by_code[code]
+        kind = question.kind_module
         choices = {c.code: c for c in question.choices.all()}
-        unknown = [c for c in given.chosen if c not in choices]
+        unknown = [c for c in (*given.chosen, *given.rows.values()) if c not in choices]
         if unknown:
             raise ValueError(f"{code}: unknown choice code(s) {unknown}")
         other_chosen = any(choices[c].is_other for c in given.chosen)
-        rows.append(
-            Answer(
-                response=response,
-                question=question,
-                choice=choices[given.choice] if question.kind == Question.Kind.SINGLE else None,
-                score=given.score if question.kind == Question.Kind.SCALE else None,
-                text=given.text.strip() if question.kind == Question.Kind.TEXT else "",
-                other_text=given.other_text.strip() if other_chosen else "",
-                comment=given.comment.strip() if question.has_comment else "",
+        extras = {
+            "other_text": given.other_text.strip() if other_chosen else "",
+            "comment": given.comment.strip() if question.has_comment else "",
+        }
+        for index, stored in enumerate(kind.stored_rows(question, given)):
+            choice = stored.pop("choice", None)
+            rows.append(
+                Answer(
+                    response=response,
+                    question=question,
+                    choice=choices[choice] if choice else None,
+                    **stored,
+                    **(extras if index == 0 else {}),
+                )
             )
-        )
+        before = saved.get(code)
+        if before is not None and set(before.rows) - set(given.rows):
+            shrunk.append(question)  # a grid with statements answered before and no longer
     Answer.objects.bulk_create(
         rows,
         update_conflicts=True,
-        unique_fields=["response", "question"],
-        update_fields=["choice", "score", "text", "other_text", "comment"],
+        unique_fields=["response", "question", "row"],
+        update_fields=["choice", "score", "number", "date", "text", "other_text", "comment"],
     )
-    multiple = [
-        layout.by_code[code] for code in values if layout.by_code[code].kind == Question.Kind.MULTIPLE
+    for question in shrunk:
+        Answer.objects.filter(response=response, question=question).exclude(
+            row__in=list(values[question.code].rows)
+        ).delete()
+    ticking = [
+        layout.by_code[code] for code in values if layout.by_code[code].kind_module.ticked(None, values[code])
     ]
-    if not multiple:
+    if not ticking:
         return
     # bulk_create does not return the ids of rows it updated on every backend: ask once.
     answer_ids = dict(
-        Answer.objects.filter(response=response, question__in=multiple).values_list("question_id", "id")
+        Answer.objects.filter(response=response, question__in=ticking).values_list("question_id", "id")
     )
     through = Answer.choices.through
     through.objects.filter(answer_id__in=answer_ids.values()).delete()
     links = []
-    for question in multiple:
+    for question in ticking:
         choice_ids = {c.code: c.id for c in question.choices.all()}
         links += [
             through(answer_id=answer_ids[question.id], choice_id=choice_ids[code])
-            for code in values[question.code].choices
+            for code in question.kind_module.ticked(question, values[question.code])
         ]
     through.objects.bulk_create(links)

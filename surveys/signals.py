@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Choice, Page, Question, Survey
+from .models import Choice, Page, Question, Statement, Survey
 from .selectors import layout_forget
 
 _batch = threading.local()
@@ -55,6 +55,7 @@ def _page_or_question_changed(sender, instance, **kwargs) -> None:
 
 
 @receiver([post_save, post_delete], sender=Choice)
+@receiver([post_save, post_delete], sender=Statement)
 def _choice_changed(sender, instance, **kwargs) -> None:
     if (pending := getattr(_batch, "pending", None)) is not None:
         pending["questions"].add(instance.question_id)

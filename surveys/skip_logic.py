@@ -2,7 +2,7 @@
 
 Conditions only ever refer to earlier questions (the instrument loader refuses anything else), so
 one pass in questionnaire order settles visibility: a question whose controlling question is
-hidden or unanswered is hidden too.
+hidden or unanswered is hidden too. A page's condition is part of each of its questions' rules.
 """
 
 from __future__ import annotations
@@ -10,12 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Condition:
-    question: str
-    operator: str  # "is" or "is_not"
-    choice: str
+from .conditions import Condition
+from .values import AnswerValue
 
 
 @dataclass(frozen=True)
@@ -23,21 +19,15 @@ class Rule:
     code: str
     page: int
     required: bool
-    condition: Condition | None = None
+    condition: Condition | None = None  # the question's and its page's, together
+    answerable: bool = True  # False for a note: shown, never answered
 
 
-def visible_codes(rules: Iterable[Rule], chosen: Mapping[str, Iterable[str]]) -> set[str]:
-    """The codes of the questions shown, given the choice codes chosen so far per question."""
+def visible_codes(rules: Iterable[Rule], answers: Mapping[str, AnswerValue]) -> set[str]:
+    """The codes of the questions shown, given the answers so far."""
     visible: set[str] = set()
     for rule in rules:
-        cond = rule.condition
-        if cond is None:
-            visible.add(rule.code)
-            continue
-        if cond.question not in visible or cond.question not in chosen:
-            continue
-        picked = cond.choice in set(chosen[cond.question])
-        if picked == (cond.operator == "is"):
+        if rule.condition is None or rule.condition.holds(answers, visible):
             visible.add(rule.code)
     return visible
 
@@ -48,14 +38,14 @@ class Navigator:
     def __init__(
         self,
         rules: list[Rule],
-        chosen: Mapping[str, Iterable[str]],
-        answered: set[str],
+        answers: Mapping[str, AnswerValue],
         furthest_page: int,
+        visible: set[str] | None = None,
     ) -> None:
         self.rules = rules
-        self.chosen = chosen
-        self.visible = visible_codes(rules, chosen)
-        self.answered = answered
+        self.answers = answers
+        self.visible = visible_codes(rules, answers) if visible is None else visible
+        self.answered = set(answers)
         self.furthest_page = furthest_page
         self.pages = sorted({r.page for r in rules})
         self.visible_pages = [p for p in self.pages if any(self._shown_on(p))]
@@ -67,7 +57,7 @@ class Navigator:
         """Never submitted, or a required question shown on it has no answer."""
         if page > self.furthest_page:
             return True
-        return any(r.required and r.code not in self.answered for r in self._shown_on(page))
+        return any(r.required and r.answerable and r.code not in self.answered for r in self._shown_on(page))
 
     @property
     def resume_page(self) -> int | None:
@@ -91,14 +81,15 @@ class Navigator:
         return next((p for p in reversed(self.visible_pages) if p < before), None)
 
     def _undecided(self) -> set[str]:
-        """Questions that may still be shown: their controlling question is not answered yet."""
+        """Questions that may still be shown: a question their condition names is shown (or may
+        be) and not answered yet."""
         open_codes: set[str] = set()
         for rule in self.rules:
-            cond = rule.condition
-            if (
-                cond
-                and cond.question not in self.chosen
-                and (cond.question in self.visible or cond.question in open_codes)
+            if rule.condition is None or rule.code in self.visible:
+                continue
+            if any(
+                code not in self.answers and (code in self.visible or code in open_codes)
+                for code in rule.condition.questions()
             ):
                 open_codes.add(rule.code)
         return open_codes

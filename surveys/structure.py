@@ -23,13 +23,13 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Answer, Choice, Page, Question, Survey
+from .models import Answer, Choice, Page, Question, Statement, Survey
 from .selectors import survey_answer_counts
 
 # The fields answers depend on, per model.
 FROZEN_FIELDS: dict[type, tuple[str, ...]] = {
     Survey: ("slug",),
-    Page: ("survey", "position"),
+    Page: ("survey", "position", "condition"),
     Question: (
         "survey",
         "page",
@@ -39,10 +39,15 @@ FROZEN_FIELDS: dict[type, tuple[str, ...]] = {
         "has_comment",
         "scale_min",
         "scale_max",
-        "condition_choice",
-        "condition_operator",
+        "number_min",
+        "number_max",
+        "decimals",
+        "date_min",
+        "date_max",
+        "condition",
     ),
-    Choice: ("question", "code", "is_other"),
+    Choice: ("question", "code", "is_other", "is_exclusive"),
+    Statement: ("question", "code"),
 }
 
 
@@ -122,7 +127,7 @@ def _survey_ids(instance, stored: dict | None = None) -> list[int]:
     in (moving a row from a draft into a survey with answers adds to that survey)."""
     if isinstance(instance, Survey):
         ids = [instance.pk]
-    elif isinstance(instance, Choice):
+    elif isinstance(instance, Choice | Statement):
         ids = [_survey_of_question(stored["question_id"]) if stored else None]
         ids.append(_survey_of_question(instance.question_id))
     else:
@@ -190,6 +195,7 @@ def check_deletion(instance) -> None:
 @receiver(pre_save, sender=Page)
 @receiver(pre_save, sender=Question)
 @receiver(pre_save, sender=Choice)
+@receiver(pre_save, sender=Statement)
 def _refuse_frozen_save(sender, instance, raw=False, **kwargs) -> None:
     if not raw:  # loaddata writes what a dump held
         check_structure(instance)
@@ -198,5 +204,6 @@ def _refuse_frozen_save(sender, instance, raw=False, **kwargs) -> None:
 @receiver(pre_delete, sender=Page)
 @receiver(pre_delete, sender=Question)
 @receiver(pre_delete, sender=Choice)
+@receiver(pre_delete, sender=Statement)
 def _refuse_frozen_delete(sender, instance, **kwargs) -> None:
     check_deletion(instance)

@@ -1,5 +1,7 @@
 """The respondent flow: thin views over selectors (reads) and services (writes)."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import transaction
@@ -9,17 +11,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .forms import ConsentForm, PageForm, initial_from_answers
-from .models import Response, Survey
+from .forms import ConsentForm, PageForm
+from .models import Page, Response, Survey
 from .ratelimit import allow_response_start
 from .selectors import (
+    Layout,
     open_surveys,
     respondent_response,
     response_answers,
     response_navigator,
     survey_layout,
 )
-from .services import PageIncomplete, ResponseClosed, page_save, response_start
+from .services import ResponseClosed, page_save, response_start
+from .skip_logic import Navigator
 
 
 def _cookie_name(slug: str) -> str:
@@ -161,8 +165,45 @@ def survey_page(request, slug, position):
     return _survey_page(request, slug, position)
 
 
+@dataclass
+class _Visit:
+    """A respondent on one of their pages: what every step of the page view works with."""
+
+    survey: Survey
+    response: Response
+    layout: Layout
+    page: Page
+    saved: dict
+    navigator: Navigator
+
+    @property
+    def start(self) -> str:
+        # Where a test run starts again: the preview page (a draft survey has no start page).
+        return "surveys:preview" if self.response.is_test else "surveys:start"
+
+
 def _survey_page(request, slug, position):
-    response = _current_response(request, slug, for_update=request.method == "POST")
+    visit = _visit(request, slug, position)
+    if isinstance(visit, HttpResponse):
+        return visit
+    going_back = request.POST.get("nav") == "back"
+    form = PageForm(
+        request.POST if request.method == "POST" else None,
+        layout=visit.layout,
+        page=visit.page,
+        saved=visit.saved,
+        visible=visit.navigator.visible,
+        strict=not going_back,
+    )
+    if request.method == "POST" and form.is_valid():
+        return _save(request, visit, form, going_back)
+    return _render_page(request, visit, form)
+
+
+def _visit(request, slug, position) -> _Visit | HttpResponse:
+    """The respondent's response and page, or the reply that says why they cannot be here."""
+    post = request.method == "POST"
+    response = _current_response(request, slug, for_update=post)
     if response is not None:
         survey = response.survey  # read with the response: one query
     else:
@@ -171,7 +212,7 @@ def _survey_page(request, slug, position):
     if (response is None or not response.is_test) and (blocked := _unavailable(request, survey)):
         return blocked
     if response is None:
-        if request.method == "GET":
+        if not post:
             return redirect("surveys:start", slug=slug)
         return _refuse(
             request,
@@ -183,11 +224,9 @@ def _survey_page(request, slug, position):
                 "Please start from the study's first page."
             ),
         )
-    # Where a test run starts again: the preview page (a draft survey has no start page).
-    start = "surveys:preview" if response.is_test else "surveys:start"
     if response.is_complete:
-        if request.method == "GET":
-            return redirect(start, slug=slug)
+        if not post:
+            return redirect("surveys:preview" if response.is_test else "surveys:start", slug=slug)
         return _refuse(
             request,
             survey,
@@ -205,7 +244,7 @@ def _survey_page(request, slug, position):
     saved = response_answers(response, layout)
     navigator = response_navigator(layout, response, saved)
     if not navigator.can_open(position):
-        if request.method == "GET":
+        if not post:
             return redirect("surveys:page", slug=slug, position=navigator.resume_page)
         return _refuse(
             request,
@@ -214,63 +253,48 @@ def _survey_page(request, slug, position):
             _("This page is not available"),
             _("Please answer the questionnaire's pages in order; nothing was saved from this page."),
         )
+    return _Visit(survey, response, layout, page, saved, navigator)
 
-    questions = [q for q in layout.questions_on(page) if _renderable(q, navigator.visible, page)]
-    going_back = request.POST.get("nav") == "back"
-    form = PageForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial_from_answers(questions, saved),
-        questions=questions,
-        rules=layout.rules,
-        earlier_choices={code: a.chosen for code, a in saved.items()},
-        strict=not going_back,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = page_save(
-                response=response,
-                page_position=position,
-                values=form.answers(),
-                language=get_language(),
-                advance=not going_back,
-                layout=layout,
-                saved=saved,
-            )
-        except ResponseClosed:
-            return redirect(start, slug=slug)
-        except PageIncomplete as exc:
-            for code in exc.codes:
-                form.add_error(code, _("Please answer this question."))
-        else:
-            if going_back:
-                previous = navigator.previous_page(position)
-                if previous is None:
-                    return redirect(start, slug=slug)
-                return redirect("surveys:page", slug=slug, position=previous)
-            if result.next_page is None:
-                return redirect("surveys:thanks", slug=slug)
-            return redirect("surveys:page", slug=slug, position=result.next_page)
+
+def _save(request, visit: _Visit, form: PageForm, going_back: bool) -> HttpResponse:
+    slug, position = visit.survey.slug, visit.page.position
+    try:
+        result = page_save(
+            response=visit.response,
+            page_position=position,
+            language=get_language(),
+            advance=not going_back,
+            layout=visit.layout,
+            saved=visit.saved,
+            outcome=form.outcome,
+        )
+    except ResponseClosed:
+        return redirect(visit.start, slug=slug)
+    if going_back:
+        previous = visit.navigator.previous_page(position)
+        if previous is None:
+            return redirect(visit.start, slug=slug)
+        return redirect("surveys:page", slug=slug, position=previous)
+    if result.next_page is None:
+        return redirect("surveys:thanks", slug=slug)
+    return redirect("surveys:page", slug=slug, position=result.next_page)
+
+
+def _render_page(request, visit: _Visit, form: PageForm) -> HttpResponse:
+    navigator, position = visit.navigator, visit.page.position
     index, total = navigator.progress(position)
     context = {
-        "survey": survey,
-        "page": page,
+        "survey": visit.survey,
+        "page": visit.page,
         "form": form,
         "index": index,
         "total": total,
         "percent": round(100 * (index - 1) / total) if total else 0,
         "has_previous": navigator.previous_page(position) is not None,
         "is_last": position == navigator.visible_pages[-1],
-        "test_run": response.is_test,
+        "test_run": visit.response.is_test,
     }
     return render(request, "surveys/page.html", context)
-
-
-def _renderable(question, visible: set[str], page) -> bool:
-    """Shown, or decided by another question of this page (then the browser may hide it)."""
-    if question.code in visible:
-        return True
-    choice = question.condition_choice
-    return choice is not None and choice.question.page_id == page.id
 
 
 @require_http_methods(["GET"])

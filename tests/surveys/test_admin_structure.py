@@ -4,7 +4,7 @@ submission when answers arrived after the page was opened; wording stays editabl
 import pytest
 from django.urls import reverse
 
-from surveys.models import Choice, Page, Question, Survey
+from surveys.models import Choice, Page, Question, Statement, Survey
 from surveys.structure import FROZEN_FIELDS
 from tests.conftest import partial_response
 from tests.surveys.admin_forms import change_form_data, inline_index
@@ -127,6 +127,9 @@ SURVEY_CHANGES = {
         {f"questions-{inline_index(r, 'questions', code='Q27')}-DELETE": "on"}
     ),
     "page deleted": lambda s, r, d: d.update({f"pages-{inline_index(r, 'pages', position=6)}-DELETE": "on"}),
+    "page condition": lambda s, r, d: d.update(
+        {f"pages-{inline_index(r, 'pages', position=6)}-condition": '{"question": "Q1", "is": "female"}'}
+    ),
 }
 
 QUESTION_CHANGES = {
@@ -138,8 +141,12 @@ QUESTION_CHANGES = {
     "has_comment": lambda s, r, d: d.update(has_comment="on"),
     "scale_min": lambda s, r, d: d.update(scale_min=1),
     "scale_max": lambda s, r, d: d.update(scale_max=5),
-    "condition_choice": lambda s, r, d: d.update(condition_choice=other_choice(s, "Q9", "rarely")),
-    "condition_operator": lambda s, r, d: d.update(condition_operator="is"),
+    "number_min": lambda s, r, d: d.update(number_min="1"),
+    "number_max": lambda s, r, d: d.update(number_max="5"),
+    "decimals": lambda s, r, d: d.update(decimals="1"),
+    "date_min": lambda s, r, d: d.update(date_min="2020-01-01"),
+    "date_max": lambda s, r, d: d.update(date_max="2030-01-01"),
+    "condition": lambda s, r, d: d.update(condition='{"question": "Q9", "is": "rarely"}'),
 }
 
 CHOICE_CHANGES = {
@@ -148,6 +155,9 @@ CHOICE_CHANGES = {
     ),
     "choice other": lambda s, r, d: d.update(
         {f"choices-{inline_index(r, 'choices', code='psychiatry')}-is_other": "on"}
+    ),
+    "choice exclusive": lambda s, r, d: d.update(
+        {f"choices-{inline_index(r, 'choices', code='psychiatry')}-is_exclusive": "on"}
     ),
     "choice deleted": lambda s, r, d: d.update(
         {f"choices-{inline_index(r, 'choices', code='psychiatry')}-DELETE": "on"}
@@ -167,11 +177,13 @@ CHOICE_CHANGES = {
 # and a choice's question cannot even be chosen in the admin.
 TRIED = {
     Survey: {"slug"},
-    Page: {"position"},
+    Page: {"position", "condition"},
     Question: set(QUESTION_CHANGES),
-    Choice: {"code", "is_other"},
+    Choice: {"code", "is_other", "is_exclusive"},
+    Statement: set(),
 }
-NOT_IN_THE_ADMIN = {Page: {"survey"}, Choice: {"question"}}
+# The study has no grid: a statement's frozen code is tried on a grid in tests/surveys/test_kinds.py.
+NOT_IN_THE_ADMIN = {Page: {"survey"}, Choice: {"question"}, Statement: {"question", "code"}}
 
 
 def test_every_frozen_field_the_admin_shows_is_tried_through_it():
@@ -238,7 +250,7 @@ def test_the_duplicate_action_makes_a_draft_with_the_same_instrument_and_no_answ
     assert list(copy.questions.values_list("code", flat=True)) == list(
         survey.questions.values_list("code", flat=True)
     )
-    assert copy.questions.get(code="Q11").condition_choice.question.survey == copy
+    assert copy.questions.get(code="Q11").condition == {"question": "Q9", "is_not": "never"}
     assert copy.analysis == survey.analysis
     assert survey.responses.count() == 1
 

@@ -33,7 +33,7 @@ def test_only_the_instrument_has_a_history_of_who_changed_it():
         for model in apps.get_app_config("surveys").get_models()
         if model.__name__.startswith("Historical")
     }
-    assert tracked == {"Survey", "Page", "Question", "Choice"}
+    assert tracked == {"Survey", "Page", "Question", "Choice", "Statement"}
 
 
 def test_the_resume_cookie_is_the_only_thing_a_browser_keeps(client, survey, db):

@@ -4,17 +4,22 @@ import pytest
 
 from surveys.forms import PageForm
 from surveys.selectors import survey_layout
+from surveys.skip_logic import visible_codes
+from surveys.values import AnswerValue
 
 pytestmark = pytest.mark.django_db
 
 
 def form_for(survey, position, data, earlier=None, strict=True):
+    """The form of page ``position`` given ``earlier`` single choices ({"Q9": ("rarely",)})."""
     layout = survey_layout(survey)
+    saved = {code: AnswerValue(choice=codes[0]) for code, codes in (earlier or {}).items()}
     return PageForm(
         data,
-        questions=layout.questions_on(layout.page(position)),
-        rules=layout.rules,
-        earlier_choices=earlier or {},
+        layout=layout,
+        page=layout.page(position),
+        saved=saved,
+        visible=visible_codes(layout.rules, saved),
         strict=strict,
     )
 

@@ -34,8 +34,8 @@ def test_it_reads_the_skip_logic_of_the_study(instrument_source):
     by_code = {q.code: q for q in parse_instrument(instrument_source).questions}
     for code in [f"Q{n}" for n in range(11, 19)]:
         assert (by_code[code].condition.question, by_code[code].condition.operator) == ("Q9", "is_not")
-        assert by_code[code].condition.choice == "never"
-    assert (by_code["Q20"].condition.operator, by_code["Q20"].condition.choice) == ("is", "yes")
+        assert by_code[code].condition.value == "never"
+    assert (by_code["Q20"].condition.operator, by_code["Q20"].condition.value) == ("is", "yes")
 
 
 def test_it_reads_labels_in_both_languages(instrument_source):
@@ -90,7 +90,10 @@ def test_it_refuses_a_condition_on_a_question_that_has_no_choices():
         "      - code: Q3\n        kind: text\n        text: {fr: Q3, en: Q3}\n"
         "        show_if: {question: Q2, is: a}\n"
     )
-    with pytest.raises(InstrumentError, match="Q2 is not a choice question"):
+    with pytest.raises(
+        InstrumentError,
+        match="Q2 is a scale question: a condition on it may use eq, ne, gt, ge, lt, le, not 'is'",
+    ):
         parse_instrument(spec)
 
 

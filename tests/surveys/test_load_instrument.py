@@ -22,10 +22,9 @@ def test_it_creates_the_survey_its_pages_questions_and_choices(survey):
     assert survey.status == Survey.Status.OPEN
 
 
-def test_it_stores_the_conditions_as_references_to_choices(survey):
+def test_it_stores_the_conditions_as_data(survey):
     q11 = survey.questions.get(code="Q11")
-    assert (q11.condition_choice.question.code, q11.condition_choice.code) == ("Q9", "never")
-    assert q11.condition_operator == "is_not"
+    assert q11.condition == {"question": "Q9", "is_not": "never"}
 
 
 def test_it_changes_nothing_when_the_same_file_is_loaded_twice(survey, instrument_source):

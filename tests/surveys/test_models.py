@@ -45,10 +45,19 @@ def test_question_codes_are_unique_within_a_survey():
         QuestionFactory(code="Q1", page=question.page)
 
 
-def test_a_condition_needs_an_operator():
-    choice = ChoiceFactory()
+def test_number_settings_belong_to_number_questions_only():
     with pytest.raises(IntegrityError), transaction.atomic():
-        QuestionFactory(page=choice.question.page, condition_choice=choice, condition_operator="")
+        QuestionFactory(kind="text", number_min=0)
+
+
+def test_a_number_question_keeps_its_bounds_in_order():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuestionFactory(kind="number", decimals=0, number_min=10, number_max=5)
+
+
+def test_date_bounds_belong_to_date_questions_only():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuestionFactory(kind="single", date_min="2020-01-01")
 
 
 def test_a_complete_response_has_a_completion_date():

@@ -1,0 +1,62 @@
+"""A multiple choice shown as checkboxes: the options ticked, kept as links to the choices.
+
+An option marked ``exclusive`` ("I do not use them") cannot be ticked with another.
+"""
+
+from __future__ import annotations
+
+from crispy_forms.layout import Field
+from django import forms
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from ..values import AnswerValue
+from .base import ChoiceFamily, choices_of, required_error
+
+
+class Multiple(ChoiceFamily):
+    name = "multiple"
+    label = _("Multiple choice")
+    operators = ("contains", "not_contains")
+    has_exclusive = True
+    template = "surveys/fields/choices.html"
+
+    def fields(self, question, label):
+        field = forms.MultipleChoiceField(
+            choices=[(c.code, c.label) for c in choices_of(question)],
+            widget=forms.CheckboxSelectMultiple,
+            label=label,
+        )
+        return {question.code: required_error(field)}
+
+    def layout(self, question):
+        return [Field(question.code, template=self.template)]
+
+    def cleaned_value(self, question, cleaned):
+        picked = set(cleaned.get(question.code) or ())
+        # In questionnaire order, whatever order the browser sent them in.
+        return AnswerValue(choices=tuple(c.code for c in choices_of(question) if c.code in picked))
+
+    def initial(self, question, answer):
+        return {question.code: list(answer.choices)}
+
+    def check(self, question, value):
+        errors = super().check(question, value)
+        exclusive = [c for c in choices_of(question) if c.is_exclusive and c.code in value.choices]
+        if exclusive and len(value.choices) > 1:
+            errors[question.code] = _t("“%(label)s” cannot be ticked with another answer.") % {
+                "label": exclusive[0].label
+            }
+        return errors
+
+    def stored_rows(self, question, value):
+        return [{"row": ""}]
+
+    def ticked(self, question, value):
+        return value.choices
+
+    def from_stored(self, question, rows):
+        return AnswerValue(choices=rows[0].ticked)
+
+
+KIND = Multiple()

@@ -28,6 +28,7 @@ from .models import Answer, Choice, Page, Question, Response, Statement, Survey
 from .selectors import survey_spec
 from .services import DeletionNotConfirmed, responses_delete
 from .structure import FROZEN_FIELDS, StructureFrozen, check_deletion, check_structure, frozen_reason
+from .validation import condition_error
 
 # Sent back by a change form whose structure was editable when it was opened: should answers
 # have arrived since, its frozen fields are validated (and refused) rather than silently ignored.
@@ -59,6 +60,10 @@ class StructureCheckedForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()
+        if "condition" in self.fields and "condition" not in self.errors:
+            problem = condition_error(self.instance)
+            if problem:
+                self.add_error("condition", problem)
         try:
             check_structure(self.instance)
         except StructureFrozen as exc:

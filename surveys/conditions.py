@@ -233,7 +233,15 @@ def for_browser(
     on questions of this page (``here``) as they are, the others replaced by what they are
     given the saved ``answers`` (``{"const": true}``)."""
     if isinstance(condition, Combination):
-        return {condition.kind: [for_browser(item, answers, shown, here) for item in condition.items]}
+        items = [for_browser(item, answers, shown, here) for item in condition.items]
+        # What is decided already folds away: all(true, c) is c; any(true, c) is true.
+        deciding = condition.kind == "any"
+        if {"const": deciding} in items:
+            return {"const": deciding}
+        items = [item for item in items if item != {"const": not deciding}]
+        if not items:
+            return {"const": not deciding}
+        return items[0] if len(items) == 1 else {condition.kind: items}
     if condition.question in here:
         return condition.to_data()
     return {"const": condition.holds(answers, shown)}

@@ -1,23 +1,70 @@
-// Progressive enhancement only: the server decides what is shown and required; this hides a
-// question that depends on another question of the same page (Q20 on Q19) until it applies.
+// Progressive enhancement only: the server decides what is shown and required. This hides a
+// question whose condition depends on another question of the same page (Q20 on Q19) until it
+// applies. The condition comes as data (surveys/conditions.py): comparisons on this page's
+// questions, and what the earlier pages already decided as {"const": true | false}.
 (function () {
   "use strict";
   const form = document.querySelector("form.survey-page");
   if (!form) return;
-  const dependents = form.querySelectorAll("[data-show-if]");
-  function update() {
-    dependents.forEach(function (block) {
-      const inputs = form.querySelectorAll('[name="' + block.dataset.showIf + '"]');
-      if (!inputs.length) return; // decided by an earlier page: the server already chose
-      const picked = Array.from(inputs).some(function (input) {
-        return input.checked && input.value === block.dataset.showChoice;
-      });
-      const answered = Array.from(inputs).some(function (input) { return input.checked; });
-      const show = answered && (block.dataset.showOperator === "is" ? picked : !picked);
-      block.hidden = !show;
+  const dependents = Array.from(form.querySelectorAll("[data-show-if]"));
+  const conditions = new Map(dependents.map(function (block) {
+    return [block, JSON.parse(block.dataset.showIf)];
+  }));
+
+  function blockOf(code) {
+    return form.querySelector('[data-question="' + code + '"]');
+  }
+
+  // What the respondent has given for a question of this page: a list of values (choice codes
+  // ticked, or the typed number or date), empty when unanswered or hidden.
+  function given(code) {
+    const block = blockOf(code);
+    if (!block || block.hidden) return [];
+    return Array.from(form.querySelectorAll('[name="' + code + '"]')).flatMap(function (input) {
+      if (input.type === "radio" || input.type === "checkbox") return input.checked ? [input.value] : [];
+      if (input.tagName === "SELECT") return input.value ? [input.value] : [];
+      const value = input.value.trim().replace(",", ".");
+      return value ? [value] : [];
     });
   }
+
+  function compare(a, b) {
+    const x = Number(a), y = Number(b);
+    if (!Number.isNaN(x) && !Number.isNaN(y) && a !== "" && b !== "") return x < y ? -1 : x > y ? 1 : 0;
+    return a < b ? -1 : a > b ? 1 : 0; // dates as YYYY-MM-DD compare as text
+  }
+
+  function holds(condition) {
+    if ("const" in condition) return condition.const;
+    if ("all" in condition) return condition.all.every(holds);
+    if ("any" in condition) return condition.any.some(holds);
+    const values = given(condition.question);
+    if (!values.length) return false; // a comparison needs an answer
+    const operator = Object.keys(condition).find(function (key) { return key !== "question"; });
+    const wanted = condition[operator];
+    switch (operator) {
+      case "is": return values[0] === wanted;
+      case "is_not": return values[0] !== wanted;
+      case "in": return wanted.indexOf(values[0]) >= 0;
+      case "not_in": return wanted.indexOf(values[0]) < 0;
+      case "contains": return values.indexOf(wanted) >= 0;
+      case "not_contains": return values.indexOf(wanted) < 0;
+      case "eq": return compare(values[0], String(wanted)) === 0;
+      case "ne": return compare(values[0], String(wanted)) !== 0;
+      case "gt": return compare(values[0], String(wanted)) > 0;
+      case "ge": return compare(values[0], String(wanted)) >= 0;
+      case "lt": return compare(values[0], String(wanted)) < 0;
+      case "le": return compare(values[0], String(wanted)) <= 0;
+      default: return true; // unknown: leave it to the server
+    }
+  }
+
+  function update() {
+    // In page order: a question hidden here hides those that depend on it.
+    dependents.forEach(function (block) { block.hidden = !holds(conditions.get(block)); });
+  }
   form.addEventListener("change", update);
+  form.addEventListener("input", update);
   update();
   const summary = document.getElementById("error-summary");
   if (summary) summary.focus();

@@ -113,9 +113,13 @@ class PageForm(forms.Form):
 
     def _add_fields(self, q) -> None:
         kind = q.kind_module
-        for name, field in kind.fields(q, _label(q)).items():
+        # Required as far as can be known before the page's answers are read (the asterisk and
+        # the browser's hint); a question decided on this page is checked in clean().
+        required = self.strict and q.required and q.code not in self.decided_here
+        for name, field in kind.fields(q, _label(self.layout, q)).items():
             if name == q.code:
                 field.help_text = q.help
+            field.required = required
             self.fields[name] = field
         if has_other(q):
             self.fields[q.code + OTHER] = forms.CharField(
@@ -188,8 +192,9 @@ class PageForm(forms.Form):
         return cleaned
 
 
-def _label(q) -> str:
-    return f"{q.position}. {q.text}" if q.kind_module.answerable else q.text
+def _label(layout: SurveyLayout, q) -> str:
+    number = layout.numbers.get(q.code)
+    return f"{number}. {q.text}" if number else q.text
 
 
 def _initial(q, answer: AnswerValue) -> dict:

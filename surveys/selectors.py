@@ -33,6 +33,8 @@ class Layout:
     choice_by_id: dict[int, Choice] = field(init=False)
     rules: list[Rule] = field(init=False)
     rules_by_code: dict[str, Rule] = field(init=False)
+    # The number shown before each question: notes are not counted.
+    numbers: dict[str, int] = field(init=False)
     # Each question's and page's condition, read from its data once.
     conditions: dict[str, conditions.Condition | None] = field(init=False)
     page_conditions: dict[int, conditions.Condition | None] = field(init=False)
@@ -56,6 +58,8 @@ class Layout:
             for q in self.questions
         ]
         self.rules_by_code = {rule.code: rule for rule in self.rules}
+        answerable = [q.code for q in self.questions if q.kind_module.answerable]
+        self.numbers = {code: number for number, code in enumerate(answerable, start=1)}
 
     def page(self, position: int) -> Page | None:
         return next((p for p in self.pages if p.position == position), None)

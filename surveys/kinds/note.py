@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crispy_forms.layout import HTML
 from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ..values import AnswerValue
@@ -25,7 +26,7 @@ class Note(Kind):
         return {}
 
     def layout(self, question):
-        text = linebreaks(question.text)
+        text = mark_safe(linebreaks(question.text, autoescape=True))  # noqa: S308 - escaped by linebreaks
         help_text = format_html('<p class="form-text">{}</p>', question.help) if question.help else ""
         html = format_html('<div class="survey-note">{}{}</div>', text, help_text)
         # crispy renders an HTML() as a template: braces typed in the instrument stay text.

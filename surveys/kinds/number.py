@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from crispy_forms.bootstrap import AppendedText
 from crispy_forms.layout import Field
 from django import forms
+from django.core.validators import DecimalValidator
 from django.utils.translation import gettext_lazy as _
 
 from ..models import NUMBER_DECIMALS, NUMBER_DIGITS
@@ -119,9 +120,10 @@ class Number(Kind):
             localize=True,  # "2,5" in French
             widget=forms.TextInput(attrs=attrs),
         )
-        field.error_messages["max_decimal_places"] = (
-            _("Please type a whole number.") if not decimals else field.error_messages["max_decimal_places"]
-        )
+        if not decimals:  # the precision is checked by the field's DecimalValidator
+            for validator in field.validators:
+                if isinstance(validator, DecimalValidator):
+                    validator.messages = {**validator.messages, "max_decimal_places": _("Please type a whole number.")}
         field.error_messages["invalid"] = _("Please type a number.")
         return {question.code: required_error(field)}
 

@@ -181,7 +181,8 @@ def test_a_respondent_answers_every_kind_and_the_answers_are_kept_exactly(client
 def test_a_page_shows_a_note_a_dropdown_and_a_number_with_its_unit(client, needs):
     consented(client, needs)
     html = client.get(reverse("surveys:page", args=[needs.slug, 1])).content.decode()
-    assert "Quelques questions sur vous." in html
+    assert "<p>Quelques questions sur vous.</p>" in html
+    assert "1. Votre spécialité" in html  # a note is not numbered
     assert '<select name="specialty"' in html
     assert 'inputmode="numeric"' in html and "ans" in html
     assert 'inputmode="decimal"' in html

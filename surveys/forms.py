@@ -90,10 +90,13 @@ class PageForm(forms.Form):
         }
         self.questions = [q for q in on_page if q.code in visible or q.code in self.decided_here]
         self.outcome: PageOutcome | None = None
+        self.shown_required: set[str] = set()
         for question in self.questions:
             self._add_fields(question)
             if not self.is_bound and question.code in saved:
                 self.initial |= _initial(question, saved[question.code])
+        if not self.is_bound:
+            self._mark_required()
         self.show_if = self._browser_conditions(visible)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -113,13 +116,15 @@ class PageForm(forms.Form):
 
     def _add_fields(self, q) -> None:
         kind = q.kind_module
-        # Required as far as can be known before the page's answers are read (the asterisk and
-        # the browser's hint); a question decided on this page is checked in clean().
+        # Shown as required (the asterisk, the browser's hint) when it is, as far as can be known
+        # before the page's answers are read. Whether an answer is missing is decided in one
+        # place, page_outcome (see clean()): the fields themselves never require.
         required = self.strict and q.required and q.code not in self.decided_here
         for name, field in kind.fields(q, _label(self.layout, q)).items():
             if name == q.code:
                 field.help_text = q.help
-            field.required = required
+            if required:
+                self.shown_required.add(name)
             self.fields[name] = field
         if has_other(q):
             self.fields[q.code + OTHER] = forms.CharField(
@@ -154,6 +159,14 @@ class PageForm(forms.Form):
             if name in self.fields
         ]
         return Div(*q.kind_module.layout(q), *extra, **attrs)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._mark_required()  # for the page shown again with its errors
+
+    def _mark_required(self) -> None:
+        for name in self.shown_required:
+            self.fields[name].required = True
 
     def answers(self) -> dict[str, AnswerValue]:
         """What the respondent gave for the questions shown (after is_valid())."""

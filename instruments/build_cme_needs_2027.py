@@ -13,6 +13,9 @@ docs/interchange.md.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -101,7 +104,13 @@ SURVEY = [
     ),
     row("end group"),
     # -- page 2: continuing medical education ------------------------------------------------
-    row("begin group", "education", "Votre formation continue", "Your continuing education", appearance="field-list"),
+    row(
+        "begin group",
+        "education",
+        "Votre formation continue",
+        "Your continuing education",
+        appearance="field-list",
+    ),
     row(
         "note",
         "education_note",
@@ -172,7 +181,10 @@ SURVEY = [
         "last_course",
         "Votre formation de 2026",
         "Your 2026 course",
-        hint=("Pensez à la dernière formation suivie en 2026.", "Think of the last course you followed in 2026."),
+        hint=(
+            "Pensez à la dernière formation suivie en 2026.",
+            "Think of the last course you followed in 2026.",
+        ),
         relevant="${cme_2026} = 'yes'",
         appearance="field-list",
     ),
@@ -183,7 +195,13 @@ SURVEY = [
         "What do you think of that course?",
         appearance="table-list",
     ),
-    row("select_one agreement", "course_opinion_useful", "Elle m'a été utile", "It was useful to me", required="yes"),
+    row(
+        "select_one agreement",
+        "course_opinion_useful",
+        "Elle m'a été utile",
+        "It was useful to me",
+        required="yes",
+    ),
     row(
         "select_one agreement",
         "course_opinion_practice",
@@ -272,7 +290,9 @@ groupings:
     label: {fr: Spécialité, en: Specialty}
     question: specialty
     groups:
-      - {code: general_practice, label: {fr: Médecine générale, en: General practice}, choices: [general_practice]}
+      - code: general_practice
+        label: {fr: Médecine générale, en: General practice}
+        choices: [general_practice]
       - {code: other_specialties, label: {fr: Autres spécialités, en: Other specialties}, otherwise: true}
 outcomes:
   - code: satisfied
@@ -326,15 +346,37 @@ def build() -> openpyxl.Workbook:
     book.remove(book.active)
     survey_rows = [[r[c] for c in SURVEY_COLUMNS] for r in SURVEY]
     _sheet(book, "survey", SURVEY_COLUMNS, survey_rows, [24, 26, 50, 50, 30, 30, 9, 40, 12, 30, 40])
-    _sheet(book, "choices", ["list_name", "name", f"label::{FR}", f"label::{EN}"], [list(c) for c in CHOICES], [22, 24, 36, 36])
+    _sheet(
+        book,
+        "choices",
+        ["list_name", "name", f"label::{FR}", f"label::{EN}"],
+        [list(c) for c in CHOICES],
+        [22, 24, 36, 36],
+    )
     _sheet(book, "settings", list(SETTINGS), [list(SETTINGS.values())], [44, 18, 10, 18, 10])
     _sheet(book, "medsurvey", ["key", "value", FR, EN], [list(m) for m in MEDSURVEY], [14, 60, 60, 60])
-    # Fixed dates, so that the same script writes the same bytes.
-    book.properties.created = book.properties.modified = dt.datetime(2026, 11, 26)
+    book.properties.created = dt.datetime(2026, 11, 26)
     book.properties.creator = "instruments/build_cme_needs_2027.py"
     return book
 
 
+def workbook_bytes() -> bytes:
+    """The .xlsx bytes, the same at every run: the zip's entries and the workbook's properties dated
+    once for all."""
+    written = io.BytesIO()
+    build().save(written)
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 26, 0, 0, 0))
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-11-26T00:00:00Z", content)
+            target.writestr(entry, content)
+    return fixed.getvalue()
+
+
 if __name__ == "__main__":
-    build().save(OUTPUT)
+    OUTPUT.write_bytes(workbook_bytes())
     print(f"Wrote {OUTPUT}")

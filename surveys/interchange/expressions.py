@@ -284,6 +284,9 @@ def _comparison(node: Cmp, targets, *, dated: bool) -> dict:
     if not isinstance(left, Ref) and isinstance(right, Ref):
         left, op, right = right, FLIPPED[op], left
     if not isinstance(left, Ref):
+        call = next((side for side in (node.left, node.right) if isinstance(side, Call)), None)
+        if call is not None and call.name != "date":
+            raise ExpressionError(f"the function '{call.name}()' is not supported")
         raise ExpressionError("a comparison must name a question")
     target = _target(left, targets)
     if left.choice is not None:  # REDCap's [q(code)]: a checkbox

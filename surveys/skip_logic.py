@@ -94,10 +94,18 @@ class Navigator:
                 open_codes.add(rule.code)
         return open_codes
 
+    def _counted_pages(self) -> list[int]:
+        """The pages shown and those that may still be."""
+        counted = self.visible | self._undecided()
+        return [p for p in self.pages if any(r.page == p and r.code in counted for r in self.rules)]
+
     def progress(self, page: int) -> tuple[int, int]:
         """(this page's number, how many pages there are) counting the pages shown and those
         that may still be, so the total does not jump when Q9 is answered."""
-        counted = self.visible | self._undecided()
-        pages = [p for p in self.pages if any(r.page == p and r.code in counted for r in self.rules)]
+        pages = self._counted_pages()
         index = pages.index(page) + 1 if page in pages else 0
         return index, len(pages)
+
+    def is_last(self, page: int) -> bool:
+        """No page after this one is shown or may still be (its button says "Finish")."""
+        return not any(p > page for p in self._counted_pages())

@@ -291,7 +291,7 @@ def _render_page(request, visit: _Visit, form: PageForm) -> HttpResponse:
         "total": total,
         "percent": round(100 * (index - 1) / total) if total else 0,
         "has_previous": navigator.previous_page(position) is not None,
-        "is_last": position == navigator.visible_pages[-1],
+        "is_last": navigator.is_last(position),
         "test_run": visit.response.is_test,
     }
     return render(request, "surveys/page.html", context)

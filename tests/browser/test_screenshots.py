@@ -133,3 +133,42 @@ def test_investigator_pages(request, live_server, live_survey, django_user_model
     with page.expect_navigation():
         page.click("button[name=index]")
     shoot(page, f"{size}-admin-8-duplicate")
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_second_instrument_pages(request, live_server, size):
+    """The XLSForm follow-up survey: a dropdown, a number, a note, a date, a grid, with errors."""
+    from surveys.interchange import read_instrument_file
+    from surveys.models import Survey
+    from surveys.services import instrument_load
+
+    xlsform = Path(__file__).resolve().parents[2] / "instruments" / "cme-needs-2027.xlsx"
+    survey = instrument_load(spec=read_instrument_file(xlsform)).survey
+    Survey.objects.filter(pk=survey.pk).update(opens_at=None, closes_at=None)
+    page = request.getfixturevalue(size)
+    keys = Keyboard(page)
+    page.goto(f"{live_server.url}/s/{survey.slug}/")
+    page.check("#id_consent")
+    with page.expect_navigation():
+        page.click("form.consent-form button[type=submit]")
+    page.select_option('select[name="specialty"]', "other")
+    page.fill('input[name="years_practice"]', "25")
+    shoot(page, f"{size}-needs-1-practice")
+    page.fill('input[name="years_practice"]', "2,5")
+    keys.submit()
+    shoot(page, f"{size}-needs-1-practice-errors")
+    page.fill('input[name="years_practice"]', "25")
+    page.fill('input[name="specialty__other_text"]', "Médecine du sport")
+    page.check('input[name="practice_setting"][value="mixed"]')
+    page.check('input[name="mentoring"][value="yes"]')
+    keys.submit()
+    page.check('input[name="cme_2026"][value="yes"]')
+    page.fill('input[name="last_cme_date"]', "2026-03-15")
+    page.click('label[for="id_cme_satisfaction_8"]')
+    page.check('input[name="preferred_formats"][value="webinar"]')
+    shoot(page, f"{size}-needs-2-education")
+    page.check('input[name="online_only"][value="maybe"]')
+    keys.submit()
+    shoot(page, f"{size}-needs-3-grid")
+    keys.submit()
+    shoot(page, f"{size}-needs-3-grid-errors")

@@ -134,3 +134,8 @@ def test_an_all_of_combination_needs_every_part_and_an_answer_to_each():
 def test_a_note_is_never_what_keeps_a_page_unfinished():
     rules = [Rule("N", page=1, required=True, answerable=False), Rule("Q1", page=1, required=True)]
     assert Navigator(rules, {"Q1": AnswerValue(choice="a")}, furthest_page=1).resume_page is None
+
+
+def test_a_page_is_not_the_last_while_a_later_page_may_still_be_shown():
+    assert not navigator({"Q1": ["a"]}, furthest=1).is_last(2)  # Q9 unanswered: page 3 may come
+    assert navigator({"Q1": ["a"], "Q9": ["never"], "Q19": ["no"]}, furthest=4).is_last(5)

@@ -230,14 +230,19 @@ class _Reader:
         except ExpressionError as exc:
             _fail(number, name, f'branching logic "{logic}": {exc}')
 
-    def check_common(
-        self, number: int, record: dict, *, choices=False, validation=False, bounds=False
-    ) -> None:
+    @staticmethod
+    def check_flags(number: int, record: dict) -> None:
         name = record["name"]
         if record.get("identifier", "").lower() in ("y", "yes", "1"):
             _fail(number, name, "an identifier field is not supported: the platform is anonymous")
         if record.get("ranking", "").lower() in ("y", "yes", "1"):
             _fail(number, name, "matrix ranking is not supported")
+
+    def check_common(
+        self, number: int, record: dict, *, choices=False, validation=False, bounds=False
+    ) -> None:
+        name = record["name"]
+        self.check_flags(number, record)
         if record.get("choices") and not choices:
             _fail(number, name, f"choices on a {record['type']} field are not supported")
         if record.get("validation") and not validation:
@@ -301,6 +306,7 @@ class _Reader:
 
     def kind(self, number: int, record: dict, tags: dict) -> dict:
         field_type, name = record["type"], record["name"]
+        self.check_flags(number, record)
         validation = record.get("validation", "")
         if field_type in ("radio", "dropdown", "yesno", "truefalse"):
             self.check_common(number, record, choices=field_type in ("radio", "dropdown"))

@@ -36,6 +36,8 @@ def main() -> None:
     from django.utils import translation
 
     from surveys.forms import PageForm
+    from surveys.skip_logic import visible_codes
+    from surveys.values import AnswerValue
     from surveys.instrument import parse_instrument
     from surveys.models import Survey
     from surveys.selectors import survey_layout
@@ -51,18 +53,23 @@ def main() -> None:
     request = RequestFactory().get("/")
     get_token(request)
     fragments = caches["template_fragments"]
+    saved = {"Q9": AnswerValue(choice="often"), "Q19": AnswerValue(choice="yes")}
 
     print(f"{'page':>4} {'questions':>9} {'fresh':>8} {'cached':>8} {'answered':>9}  (ms)")
     for page in layout.pages:
         questions = layout.questions_on(page)
+        # What a respondent reaching this page has saved: answers to earlier pages only.
+        before = {q.code for p in layout.pages if p.position < page.position for q in layout.questions_on(p)}
+        earlier = {code: value for code, value in saved.items() if code in before}
 
-        def render(data=None, questions=questions, page=page):
+        def render(data=None, questions=questions, page=page, earlier=earlier):
             form = PageForm(
                 None,
                 initial=data or {},
-                questions=questions,
-                rules=layout.rules,
-                earlier_choices={"Q9": ("often",), "Q19": ("yes",)},
+                layout=layout,
+                page=page,
+                saved=earlier,
+                visible=visible_codes(layout.rules, earlier),
             )
             context = {"survey": survey, "page": page, "form": form, "index": 1, "total": 6, "percent": 0}
             return render_to_string("surveys/page.html", context, request=request)

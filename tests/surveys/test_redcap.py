@@ -21,8 +21,7 @@ HEADER = (
 )
 RECORD_ID = "record_id,cme_followup,,text,Record ID,,,,,,,,,,,,,"
 
-# A dictionary in the shape REDCap downloads it (OuhscBbmc/REDCapR, inst/test-data): a byte order
-# mark, the record identifier first, branching logic with quotes doubled by the CSV.
+# The fields of a hand-written dictionary, one list of the 18 cells each.
 ROWS = [
     ["sex", "cme_followup", "Votre profil", "radio", "Vous êtes", "0, Une femme | 1, Un homme"]
     + [""] * 6

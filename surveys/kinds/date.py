@@ -8,7 +8,7 @@ import datetime as dt
 from crispy_forms.layout import Field
 from django import forms
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..specs import DateSpec
@@ -89,10 +89,13 @@ class DateKind(Kind):
         if day is None:
             return {}
         if low and day < low:
-            return {question.code: _t("Please give a date on or after %(day)s.") % {"day": date_format(low)}}
+            return {
+                question.code: gettext("Please give a date on or after %(day)s.") % {"day": date_format(low)}
+            }
         if high and day > high:
             return {
-                question.code: _t("Please give a date on or before %(day)s.") % {"day": date_format(high)}
+                question.code: gettext("Please give a date on or before %(day)s.")
+                % {"day": date_format(high)}
             }
         return {}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from crispy_forms.layout import Field
 from django import forms
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..values import AnswerValue
@@ -44,7 +44,7 @@ class Multiple(ChoiceFamily):
         errors = super().check(question, value)
         exclusive = [c for c in choices_of(question) if c.is_exclusive and c.code in value.choices]
         if exclusive and len(value.choices) > 1:
-            errors[question.code] = _t("“%(label)s” cannot be ticked with another answer.") % {
+            errors[question.code] = gettext("“%(label)s” cannot be ticked with another answer.") % {
                 "label": exclusive[0].label
             }
         return errors

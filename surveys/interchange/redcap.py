@@ -85,6 +85,19 @@ KNOWN_TAGS = {
     "GRID-NOTE",
     "EN-GRID-NOTE",
 }
+PAGE_TAGS = {"EN-SECTION", "LEAD-IN", "EN-LEAD-IN", "PAGE-IF"}
+# The tags a field of each kind may carry (page tags aside): any other is a mistake, refused.
+KIND_TAGS = {
+    "single": {"CODE", "EN", "EN-NOTE", "EN-CHOICES"},
+    "dropdown": {"CODE", "EN", "EN-NOTE", "EN-CHOICES"},
+    "multiple": {"CODE", "EN", "EN-NOTE", "EN-CHOICES"},
+    "scale": {"CODE", "EN", "EN-NOTE", "EN-SLIDER"},
+    "number": {"CODE", "EN", "EN-NOTE", "UNIT", "EN-UNIT"},
+    "date": {"CODE", "EN", "EN-NOTE"},
+    "text": {"CODE", "EN", "EN-NOTE"},
+    "note": {"CODE", "EN", "EN-NOTE"},
+    "grid": {"CODE", "EN", "EN-CHOICES", "GRID", "EN-GRID", "GRID-NOTE", "EN-GRID-NOTE"},
+}
 YES_NO = {
     "yesno": [("1", "Oui", "Yes"), ("0", "Non", "No")],
     "truefalse": [("1", "Vrai", "True"), ("0", "Faux", "False")],
@@ -113,19 +126,18 @@ def _fail(row: int, name: str | None, reason: str):
 
 def tags_of(annotation: str) -> dict[str, str]:
     """The ``@MEDSURVEY-KEY="..."`` tags of a Field Annotation (values are JSON strings)."""
-    tags, decoder = {}, json.JSONDecoder()
-    for match in TAG_RE.finditer(annotation):
+    tags, decoder, position = {}, json.JSONDecoder(), 0
+    while match := TAG_RE.search(annotation, position):
+        key = match.group(1)
         try:
-            value, _end = decoder.raw_decode(annotation, match.end())
+            value, position = decoder.raw_decode(annotation, match.end())
         except json.JSONDecodeError:
             value = None
         if not isinstance(value, str):
-            raise ValueError(
-                f'{TAG}{match.group(1)} needs a value in double quotes: {TAG}{match.group(1)}="..."'
-            )
-        if match.group(1) not in KNOWN_TAGS:
-            raise ValueError(f"unknown tag {TAG}{match.group(1)}")
-        tags[match.group(1)] = value
+            raise ValueError(f'{TAG}{key} needs a value in double quotes: {TAG}{key}="..."')
+        if key not in KNOWN_TAGS:
+            raise ValueError(f"unknown tag {TAG}{key}")
+        tags[key] = value
     return tags
 
 
@@ -253,6 +265,15 @@ class _Reader:
             )
         if (record.get("min") or record.get("max")) and not bounds:
             _fail(number, name, f"bounds on a {record['type']} field are not supported")
+
+    @staticmethod
+    def check_tags(number: int, record: dict, tags: dict, kind: str, first: bool = True) -> None:
+        allowed = KIND_TAGS[kind] | PAGE_TAGS
+        if kind == "grid" and not first:
+            allowed = {"CODE", "EN"}
+        unused = sorted(set(tags) - allowed)
+        if unused:
+            _fail(number, record["name"], f"{TAG}{unused[0]} has no meaning on this field ({kind})")
 
     def required(self, number: int, record: dict) -> bool:
         value = record.get("required", "").lower()
@@ -523,6 +544,7 @@ class _Reader:
         if record.get("note") or tags.get("EN-NOTE"):
             question["help"] = make_text(record.get("note", ""), tags.get("EN-NOTE", ""))
         question.update(self.kind(number, record, tags))
+        self.check_tags(number, record, tags, question["kind"])
         if question["kind"] != "note" and not self.required(number, record):
             question["required"] = False
         if question["kind"] == "note" and self.required(number, record):
@@ -537,6 +559,7 @@ class _Reader:
         grid_code = matrix
         for row_number, record in rows:
             tags = self.tags(row_number, record)
+            self.check_tags(row_number, record, tags, "grid", first=record is first)
             if record is not first and record.get("section"):
                 _fail(row_number, record["name"], "a section header inside a matrix would cut it in two")
             if record["type"] != "radio":

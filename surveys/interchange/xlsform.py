@@ -562,6 +562,8 @@ class _Reader:
         elif row.type == "note":
             self._check_appearance(row, set())
             self._refuse_unused(row)
+            if row.required:
+                _fail("survey", row.number, row.name, "a note asks nothing: it cannot be required")
             question["kind"] = "note"
         else:
             if not row.required:

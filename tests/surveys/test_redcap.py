@@ -392,3 +392,8 @@ def test_an_unknown_column_is_refused():
 def test_the_parsers_refusal_names_the_row_of_the_question():
     content = dictionary('q1,f,P,radio,Q,"a b, A | c, C",,,,,,,,,,,,')
     assert refusal(content) == "row 3 (q1): choice code 'a b' may only hold letters, digits and single '_'"
+
+
+def test_a_medsurvey_tag_out_of_place_is_refused():
+    content = dictionary('q1,f,P,radio,Q,"1, Un | 2, Deux",,,,,,,,,,,,"@MEDSURVEY-UNIT=""ans"""')
+    assert refusal(content) == "row 3 (q1): @MEDSURVEY-UNIT has no meaning on this field (single)"

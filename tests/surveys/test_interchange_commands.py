@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from surveys.instrument import parse_instrument
 from surveys.instrument_data import spec_to_data
-from surveys.interchange import read_instrument_file, redcap, xlsform
+from surveys.interchange import read_instrument_file, redcap, write_instrument_file, xlsform
 from surveys.models import Survey
 from surveys.selectors import survey_spec
 from tests.conftest import INSTRUMENT
@@ -120,3 +120,13 @@ def test_the_export_is_still_yaml_by_default(survey, tmp_path):
     _, err = export(survey.slug, "-o", str(path))
     assert err.strip() == f"Wrote {path} (27 questions)."
     assert path.read_text(encoding="utf-8").startswith("# Survey 'cme-social-network-2022'")
+
+
+def test_write_instrument_file_writes_each_format_by_the_files_suffix(tmp_path):
+    spec = read_instrument_file(CME_NEEDS)
+    for name in ("needs.yaml", "needs.xlsx", "needs.csv"):
+        content = write_instrument_file(spec, tmp_path / name)
+        assert (tmp_path / name).read_bytes() == content
+    assert read_instrument_file(tmp_path / "needs.yaml") == spec
+    assert read_instrument_file(tmp_path / "needs.xlsx") == spec
+    assert write_instrument_file(spec, "redcap") == (tmp_path / "needs.csv").read_bytes()

@@ -6,10 +6,13 @@ the rule again on submission (answers may have arrived since the page was opened
 editable; every change is kept in the instrument's history.
 """
 
+import contextlib
 from dataclasses import replace
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -20,10 +23,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_conditions import ROWS, ConditionBuilder, as_rows
 from .history import instrument_history
 from .instrument import InstrumentError, parse_data
 from .instrument_data import spec_to_data
-from .instrument_services import InstrumentConflict, survey_duplicate
+from .instrument_services import (
+    InstrumentConflict,
+    next_position,
+    order_move,
+    positions_renumber,
+    suggested_code,
+    survey_duplicate,
+)
+from .kinds import KINDS
 from .models import Answer, Choice, Page, Question, Response, Statement, Survey
 from .selectors import survey_spec
 from .services import DeletionNotConfirmed, responses_delete
@@ -75,7 +87,14 @@ class StructureCheckedForm(forms.ModelForm):
 
 
 class StructureCheckedFormSet(BaseInlineFormSet):
-    """Refuses the deletion of a page, question or choice of a frozen survey."""
+    """Refuses the deletion of a page, question or choice of a frozen survey; puts a new row at
+    the end."""
+
+    def save_new(self, form, commit=True):
+        if not form.instance.position:
+            setattr(form.instance, self.fk.name, self.instance)
+            form.instance.position = next_position(form.instance)
+        return super().save_new(form, commit)
 
     def clean(self):
         super().clean()
@@ -89,21 +108,46 @@ class StructureCheckedFormSet(BaseInlineFormSet):
 
 class FrozenStructureInline(admin.TabularInline):
     """An inline whose frozen fields turn read-only, and that neither adds nor deletes rows,
-    once the parent's survey has answers."""
+    once the parent's survey has answers. Rows are ordered with up and down buttons (the
+    position is never typed); a new row goes at the end."""
 
     form = StructureCheckedForm
     formset = StructureCheckedFormSet
     extra = 0
     ordering = ["position"]
+    frozen_now = False
 
     def survey_id_of(self, obj):
         return obj.pk if isinstance(obj, Survey) else getattr(obj, "survey_id", None)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and _frozen(request, self.survey_id_of(obj)):
+        self.frozen_now = bool(obj is not None and _frozen(request, self.survey_id_of(obj)))
+        if self.frozen_now:
             readonly += [f for f in FROZEN_FIELDS[self.model] if f in self.fields and f not in readonly]
-        return readonly
+        return [*readonly, "order"] if "order" in self.fields else readonly
+
+    @admin.display(description=_("order"))
+    def order(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("at the end")
+        name = obj._meta.model_name
+        if self.frozen_now:
+            return obj.position
+        return format_html(
+            '<span class="order-controls">'
+            '<button type="submit" name="_move" value="{}:{}:up" class="order-button" title="{}" '
+            'aria-label="{}">↑</button><button type="submit" name="_move" value="{}:{}:down" '
+            'class="order-button" title="{}" aria-label="{}">↓</button></span>',
+            name,
+            obj.pk,
+            gettext("Move up (saves the page)"),
+            gettext("Move %(item)s up") % {"item": obj},
+            name,
+            obj.pk,
+            gettext("Move down (saves the page)"),
+            gettext("Move %(item)s down") % {"item": obj},
+        )
 
     def has_add_permission(self, request, obj=None):
         frozen = obj is not None and _frozen(request, self.survey_id_of(obj))
@@ -116,13 +160,15 @@ class FrozenStructureInline(admin.TabularInline):
 
 class PageInline(FrozenStructureInline):
     model = Page
-    fields = ["position", "title_fr", "title_en", "lead_in_fr", "lead_in_en", "condition"]
+    fields = ["order", "title_fr", "title_en", "lead_in_fr", "lead_in_en", "condition"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}}
 
 
 class QuestionInline(FrozenStructureInline):
     model = Question
     show_change_link = True  # choices and conditions are edited on the question's own page
-    fields = ["position", "code", "page", "kind", "text_fr", "text_en", "required"]
+    fields = ["order", "code", "page", "kind", "text_fr", "required"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})}}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "page" and request.resolver_match.kwargs.get("object_id"):
@@ -151,6 +197,33 @@ class FrozenStructureAdmin(SimpleHistoryAdmin):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # What each change page may move: the rows of its inlines.
+    movable: dict[str, type] = {}
+
+    def response_change(self, request, obj):
+        move = request.POST.get("_move")
+        if move:
+            self._move(request, obj, move)
+            return redirect(request.path)
+        return super().response_change(request, obj)
+
+    def _move(self, request, obj, move: str) -> None:
+        try:
+            name, pk, direction = move.split(":")
+            model = self.movable[name]
+            item = model.objects.get(pk=int(pk))
+        except (ValueError, KeyError, ObjectDoesNotExist):
+            messages.error(request, gettext("Nothing was moved: that row is not on this page."))
+            return
+        parent = item.survey_id if name in ("page", "question") else item.question_id
+        if parent != obj.pk or direction not in ("up", "down"):
+            messages.error(request, gettext("Nothing was moved: that row is not on this page."))
+            return
+        try:
+            order_move(item, direction)
+        except StructureFrozen as exc:
+            messages.error(request, " ".join(exc.messages))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -190,6 +263,12 @@ class SurveyAdmin(FrozenStructureAdmin):
     list_filter = ["status"]
     search_fields = ["slug", "title_fr", "title_en"]
     inlines = [PageInline, QuestionInline]
+    movable = {"page": Page, "question": Question}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _renumber(form.instance)
+
     readonly_fields = ["links"]
     actions = ["duplicate_as_new_version"]
     fieldsets = [
@@ -289,40 +368,181 @@ class DuplicateForm(forms.Form):
 
 class ChoiceInline(FrozenStructureInline):
     model = Choice
-    fields = ["position", "code", "label_fr", "label_en", "is_other", "is_exclusive"]
+    fields = ["order", "code", "label_fr", "label_en", "is_other", "is_exclusive"]
 
 
 class StatementInline(FrozenStructureInline):
     model = Statement
-    fields = ["position", "code", "text_fr", "text_en"]
+    fields = ["order", "code", "text_fr", "text_en"]
+
+
+class QuestionForm(StructureCheckedForm):
+    """One question: its kind's fields only, its condition picked from menus (admin_conditions)."""
+
+    # Declared here so that the admin may list them; their choices come from the survey.
+    condition_join = forms.ChoiceField(required=False)
+    for _n in range(1, ROWS + 1):
+        locals()[f"condition_{_n}_question"] = forms.ChoiceField(required=False)
+        locals()[f"condition_{_n}_operator"] = forms.ChoiceField(required=False)
+        locals()[f"condition_{_n}_choices"] = forms.MultipleChoiceField(required=False)
+        locals()[f"condition_{_n}_value"] = forms.CharField(required=False)
+    del _n
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        survey_id = self.instance.survey_id or self.initial.get("survey")
+        earlier = Question.objects.none()
+        if survey_id:
+            earlier = (
+                Question.objects.filter(survey_id=survey_id).prefetch_related("choices").order_by("position")
+            )
+            if self.instance.pk:
+                earlier = earlier.filter(position__lt=self.instance.position)
+        self.builder = ConditionBuilder(self, list(earlier))
+        if "page" in self.fields and survey_id:
+            self.fields["page"].queryset = Page.objects.filter(survey_id=survey_id).order_by("position")
+        if "code" in self.fields and not self.instance.pk:
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _(
+                "Left empty: made from the French wording. The name of the question's variable in "
+                "exports and analyses: letters, digits and _; it cannot change once there are answers."
+            )
+        if "position" in self.fields:
+            self.fields["position"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        survey = cleaned.get("survey") or (self.instance.survey if self.instance.survey_id else None)
+        page = cleaned.get("page")
+        if survey and page and page.survey_id != survey.pk:
+            self.add_error(
+                "page", _("This page belongs to another survey: choose one of this survey's pages.")
+            )
+        if self.builder.active:
+            try:
+                self.cleaned_condition = self.builder.data(cleaned)
+            except forms.ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    self.add_error(field, errors)
+        kind = cleaned.get("kind") or self.instance.kind
+        if kind in KINDS:
+            the_kind = KINDS[kind]
+            for name in OWN_SETTINGS:  # another kind's settings are cleared, not refused
+                if name not in the_kind.admin_fields:
+                    cleaned[name] = None if name in NULLABLE_SETTINGS else ""
+            for name, value in the_kind.admin_defaults.items():
+                if cleaned.get(name) in (None, ""):
+                    cleaned[name] = value
+        if not cleaned.get("code") and not self.instance.pk and survey:
+            cleaned["code"] = suggested_code(survey, cleaned.get("text_fr") or "")
+        if not self.instance.pk and not self.instance.position and survey:
+            self.instance.position = next_position(Question(survey=survey))  # at the end
+        return cleaned
+
+    @staticmethod
+    def builder_fields(question) -> list | None:
+        """The condition's menus, a row per comparison; None when they cannot show it."""
+        if as_rows(question.condition) is None:
+            return None
+        rows = [
+            tuple(f"condition_{n}_{part}" for part in ("question", "operator", "choices", "value"))
+            for n in range(1, ROWS + 1)
+        ]
+        return ["condition_join", *rows]
+
+    def _post_clean(self):
+        if hasattr(self, "cleaned_condition"):
+            self.instance.condition = self.cleaned_condition
+        for name in OWN_SETTINGS:  # cleared above: the model's columns, even when not on the form
+            if name in self.cleaned_data and name not in self.fields:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
+
+
+OWN_SETTINGS = (
+    "scale_min",
+    "scale_max",
+    "scale_min_label_fr",
+    "scale_min_label_en",
+    "scale_max_label_fr",
+    "scale_max_label_en",
+    "number_min",
+    "number_max",
+    "decimals",
+    "unit_fr",
+    "unit_en",
+    "date_min",
+    "date_max",
+)
+NULLABLE_SETTINGS = {"scale_min", "scale_max", "number_min", "number_max", "decimals", "date_min", "date_max"}
 
 
 @admin.register(Question)
 class QuestionAdmin(FrozenStructureAdmin):
+    form = QuestionForm
     list_display = ["code", "survey", "page", "kind", "text_fr", "required"]
     list_filter = ["survey", "kind"]
     search_fields = ["code", "text_fr", "text_en"]
     ordering = ["survey", "position"]
     inlines = [ChoiceInline, StatementInline]
-    fieldsets = [
-        (None, {"fields": ["survey", "page", "code", "position", "kind", "required", "has_comment"]}),
-        (
-            _("French"),
-            {"fields": ["text_fr", "help_fr", "scale_min_label_fr", "scale_max_label_fr", "unit_fr"]},
-        ),
-        (
-            _("English"),
-            {"fields": ["text_en", "help_en", "scale_min_label_en", "scale_max_label_en", "unit_en"]},
-        ),
-        (_("Scale"), {"fields": ["scale_min", "scale_max"]}),
-        (_("Number"), {"fields": ["number_min", "number_max", "decimals"]}),
-        (_("Date"), {"fields": ["date_min", "date_max"]}),
-        (_("Display condition"), {"fields": ["condition"]}),
-    ]
+    movable = {"choice": Choice, "statement": Statement}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _renumber(form.instance.survey)  # a question moved to another page follows it
+
+    def get_fieldsets(self, request, obj=None):
+        kind = KINDS.get(obj.kind) if obj is not None else None
+        own = kind.admin_fields if kind else ()
+        fr = [f for f in own if f.endswith("_fr")]
+        en = [f for f in own if f.endswith("_en")]
+        settings = [f for f in own if f not in fr and f not in en]
+        fieldsets = [
+            (None, {"fields": ["survey", "page", "kind", "code", "required", "has_comment"]}),
+            (_("French"), {"fields": ["text_fr", "help_fr", *fr], "classes": ["language-fr"]}),
+            (_("English"), {"fields": ["text_en", "help_en", *en], "classes": ["language-en"]}),
+        ]
+        if settings:
+            fieldsets.append((kind.label, {"fields": settings}))
+        if obj is not None:
+            builder = QuestionForm.builder_fields(obj)
+            if _frozen(request, obj.survey_id):
+                fieldsets.append((_("Display condition"), {"fields": ["condition_shown"]}))
+            elif builder:
+                fieldsets.append((_("Display condition"), {"fields": builder}))
+            else:  # a condition the menus cannot show: edited as data
+                fieldsets.append((_("Display condition"), {"fields": ["condition"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "condition_shown"]
+
+    @admin.display(description=_("shown"))
+    def condition_shown(self, obj):
+        if obj is None or not obj.condition:
+            return gettext("Always (no condition).")
+        earlier = Question.objects.filter(survey_id=obj.survey_id, position__lt=obj.position)
+        return ConditionBuilder.describe(obj.condition, list(earlier.prefetch_related("choices")))
+
+    def get_inline_instances(self, request, obj=None):
+        kind = KINDS.get(obj.kind) if obj is not None else None
+        wanted = {
+            ChoiceInline: bool(kind and kind.has_choices),
+            StatementInline: bool(kind and kind.has_statements),
+        }
+        return [
+            inline for inline in super().get_inline_instances(request, obj) if wanted.get(type(inline), True)
+        ]
 
     def has_delete_permission(self, request, obj=None):
         frozen = obj is not None and _frozen(request, obj.survey_id)
         return not frozen and super().has_delete_permission(request, obj)
+
+
+def _renumber(survey: Survey) -> None:
+    """Questions numbered in the order of their pages (nothing moves when they already are)."""
+    with contextlib.suppress(StructureFrozen):  # a frozen survey keeps its order, whatever it is
+        positions_renumber(survey)
 
 
 class ReadOnlyMixin:

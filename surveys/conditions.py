@@ -245,3 +245,36 @@ def for_browser(
     if condition.question in here:
         return condition.to_data()
     return {"const": condition.holds(answers, shown)}
+
+
+def in_words(condition: Condition, question: Callable[[str], str], choice: Callable[[str, str], str]) -> str:
+    """The condition as a sentence in the active language: "Q4 (Votre mode d'exercice) is
+    “Libéral”"; ``question(code)`` and ``choice(question, code)`` name what it refers to."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(condition, Combination):
+        joiner = _(" and ") if condition.kind == "all" else _(" or ")
+        return "(" + joiner.join(in_words(item, question, choice) for item in condition.items) + ")"
+    words = {
+        "is": _("is"),
+        "is_not": _("is not"),
+        "in": _("is one of"),
+        "not_in": _("is none of"),
+        "contains": _("includes"),
+        "not_contains": _("does not include"),
+        "eq": "=",
+        "ne": "≠",
+        "gt": ">",
+        "ge": "≥",
+        "lt": "<",
+        "le": "≤",
+    }
+    value = condition.value
+    if isinstance(value, tuple | str):
+        codes = value if isinstance(value, tuple) else (value,)
+        shown = ", ".join(f"“{choice(condition.question, code)}”" for code in codes)
+    elif isinstance(value, dt.date):
+        shown = value.isoformat()
+    else:
+        shown = format(value.normalize(), "f")
+    return f"{question(condition.question)} {words[condition.operator]} {shown}"

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from .instrument import InstrumentError, InstrumentSpec, QuestionSpec, parse_data
@@ -339,3 +339,99 @@ def survey_duplicate(*, survey: Survey, slug: str, version: str) -> Survey:
     # A duplicate was not loaded from a file: the next load of one will be compared with it.
     Survey.objects.filter(pk=result.survey.pk).update(loaded_instrument=None)
     return result.survey
+
+
+# ---------------------------------------------------------------------------------------------
+# Order
+
+
+def _siblings(instance):
+    """The rows ``instance`` is ordered among."""
+    if isinstance(instance, Page):
+        return Page.objects.filter(survey_id=instance.survey_id)
+    if isinstance(instance, Question):
+        return Question.objects.filter(survey_id=instance.survey_id, page_id=instance.page_id)
+    return type(instance).objects.filter(question_id=instance.question_id)
+
+
+def order_move(instance, direction: str) -> bool:
+    """Swap ``instance`` (a page, question, choice or statement) with its neighbour before
+    (``up``) or after (``down``) it; False when it is already first or last. Questions move
+    within their page. Positions stay unique at every step (a free position in between), and
+    the questions' positions then follow the pages' order (``positions_renumber``)."""
+    if direction not in ("up", "down"):
+        raise ValueError(f"unknown direction {direction!r}")
+    with transaction.atomic(), layout_changes_batched(), answers_looked_up_once():
+        instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+        siblings = _siblings(instance)
+        if direction == "up":
+            neighbour = siblings.filter(position__lt=instance.position).order_by("-position").first()
+        else:
+            neighbour = siblings.filter(position__gt=instance.position).order_by("position").first()
+        if neighbour is None:
+            return False
+        mine, theirs = instance.position, neighbour.position
+        instance.position = _free_position(instance)
+        instance.save(update_fields=["position"])
+        neighbour.position = mine
+        neighbour.save(update_fields=["position"])
+        instance.position = theirs
+        instance.save(update_fields=["position"])
+        if isinstance(instance, Page):
+            positions_renumber(instance.survey)
+    return True
+
+
+def _free_position(instance) -> int:
+    if isinstance(instance, Page | Question):
+        scope = type(instance).objects.filter(survey_id=instance.survey_id)
+    else:
+        scope = _siblings(instance)
+    return (scope.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+def next_position(instance) -> int:
+    """Where a new page, question, choice or statement goes: at the end (a question at the end
+    of the survey, then after the last question of its page once ``positions_renumber`` runs)."""
+    return _free_position(instance)
+
+
+def positions_renumber(survey: Survey) -> int:
+    """Number the survey's questions 1, 2, 3… in the order of their pages, then their own
+    positions, as a respondent meets them; how many moved. Nothing moves when they already are
+    (a survey with answers keeps its order: its positions are frozen)."""
+    questions = list(
+        Question.objects.filter(survey=survey).select_related("page").order_by("page__position", "position")
+    )
+    wanted = {q.pk: n for n, q in enumerate(questions, start=1)}
+    moving = [q for q in questions if q.position != wanted[q.pk]]
+    if not moving:
+        return 0
+    with transaction.atomic(), layout_changes_batched(), answers_looked_up_once():
+        top = max(q.position for q in questions)
+        for offset, question in enumerate(moving, start=1):  # out of the way first
+            question.position = top + offset
+            question.save(update_fields=["position"])
+        for question in moving:
+            question.position = wanted[question.pk]
+            question.save(update_fields=["position"])
+    return len(moving)
+
+
+def suggested_code(survey: Survey, text: str) -> str:
+    """A question code made from its wording, free in the survey: "Votre spécialité" ->
+    "votre_specialite" (then "votre_specialite_2"…); "Q<n>" when the wording has no letter."""
+    import re
+
+    from django.utils.text import slugify
+
+    words = slugify(text).replace("-", "_")
+    base = re.sub(r"_+", "_", words)[:30].strip("_")
+    if not base or not base[0].isalpha():
+        base = f"Q{Question.objects.filter(survey=survey).count() + 1}"
+    taken = set(Question.objects.filter(survey=survey).values_list("code", flat=True))
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}_{n}"
+    return code

@@ -4,8 +4,10 @@ A kind answers, for its questions: what the instrument file may say and how it i
 (``parse``, ``to_data``, ``structure``, ``wording``), how it is kept in the database
 (``model_values``, ``spec_values``, ``stored_rows``, ``ticked``, ``from_stored``), its form
 (``fields``, ``layout``, ``cleaned_value``, ``initial``, ``missing``), what conditions may ask of
-it (``operators``, ``value_type``), its export columns and codebook lines, its statistics and its
-chart. The rest of the code asks the kind; no other module tests a kind's name.
+it (``operators``, ``value_type``), and what the analyses do with it (``ANALYSIS_PARTS``): its
+export columns and cells, its codebook lines, the values its statistics count, its statistics,
+its chart, their JSON and the dashboard's partial that shows them. The rest of the code asks the
+kind; no other module tests a kind's name.
 """
 
 from __future__ import annotations
@@ -13,18 +15,41 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+
+from analysis import distributions
+from analysis.export import Cells, CodebookEntry, Column
+from analysis.variables import pick
 
 from ..specs import ChoiceSpec, QuestionSpec, Text
 from ..values import AnswerValue, StoredRow
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from analysis.report import QuestionResult
+    from analysis.variables import QuestionInfo
+
     from ..instrument import _Parser
     from ..models import Question
 
 OTHER = "__other_text"
 COMMENT = "__comment"
 CODE_CHARS = "letters, digits and single '_'"
+# What every kind provides for the analyses (analysis/): tests/analysis/test_kinds.py checks that
+# each kind has its own of each.
+ANALYSIS_PARTS = (
+    "export_columns",
+    "export_cells",
+    "codebook",
+    "counted",
+    "summarize",
+    "chart_name",
+    "chart",
+    "summary_data",
+    "results_template",
+)
 
 
 class Kind:
@@ -41,6 +66,13 @@ class Kind:
     # What the subgroup analyses may do with it: "category" (one choice per answer: a grouping,
     # or an outcome by choices) or "score" (an outcome by a threshold); None: neither.
     analysis_role: ClassVar[str | None] = None
+    # The Question columns of its own settings, edited in the admin (empty for the others), and
+    # the values they take when left empty there.
+    admin_fields: ClassVar[tuple[str, ...]] = ()
+    admin_defaults: ClassVar[dict] = {}
+    # Whether its questions have choices, and statements (the admin shows those inlines).
+    has_choices: ClassVar[bool] = False
+    has_statements: ClassVar[bool] = False
     # The file keys of this kind besides those every question has.
     file_keys: ClassVar[tuple[str, ...]] = ()
 
@@ -129,6 +161,50 @@ class Kind:
         """Errors of an answer beyond its fields' own (field name -> message)."""
         return {}
 
+    # -- 4. the analyses (analysis/): what a question is to a statistician ---------------------
+    # ``info`` is what the analyses know of the question (analysis.variables.QuestionInfo).
+
+    def export_columns(self, info: QuestionInfo) -> list[Column]:
+        """The wide CSV's columns of the answer itself, side by side (the "other" and comment
+        columns, which any kind may have, follow them: ``analysis.export.columns``)."""
+        raise NotImplementedError
+
+    def export_cells(self, info: QuestionInfo, value: AnswerValue, cells: Cells) -> list[str]:
+        """The cells of one answer, one per ``export_columns``, written with ``cells``."""
+        raise NotImplementedError
+
+    def codebook(self, info: QuestionInfo) -> list[CodebookEntry]:
+        """What the codebook says of each of ``export_columns``."""
+        raise NotImplementedError
+
+    def counted(self, info: QuestionInfo) -> tuple[str, ...]:
+        """The answer fields whose values the statistics count (``analysis.queries``): "choice",
+        "score", "number", "date" or "ticked" (the options of a multiple choice), after "row"
+        when counted per statement; "text" for texts read as they are; () for nothing."""
+        raise NotImplementedError
+
+    def summarize(self, info: QuestionInfo, counted: distributions.Counted) -> distributions.Summary | None:
+        """The question's statistics (analysis/distributions.py) from what was counted."""
+        raise NotImplementedError
+
+    def chart_name(self, info: QuestionInfo) -> str | None:
+        """The name (in URLs) of the chart that shows the question; the questions that share a
+        name are drawn together, by the kind of the first. None: no chart."""
+        raise NotImplementedError
+
+    def chart(self, results: list[QuestionResult], language: str, page_title: str) -> Figure | None:
+        """The figure of ``results``, those of the questions sharing a ``chart_name``."""
+        raise NotImplementedError
+
+    def summary_data(self, info: QuestionInfo, summary) -> dict:
+        """The summary as JSON-ready data (``manage.py analyze --json``)."""
+        raise NotImplementedError
+
+    def results_template(self, info: QuestionInfo) -> str:
+        """The partial of the dashboard's results page that shows the question's summary
+        (templates/analysis/results/)."""
+        raise NotImplementedError
+
 
 def required_error(field: forms.Field) -> forms.Field:
     # Required-ness is decided by the form's clean(): it depends on skip logic and direction.
@@ -188,6 +264,7 @@ class ChoiceFamily(Kind):
     """Kinds whose answer is among the question's choices (single, dropdown, multiple)."""
 
     file_keys = ("choices",)
+    has_choices = True
     has_other: ClassVar[bool] = True
     has_exclusive: ClassVar[bool] = False
 
@@ -221,3 +298,37 @@ class ChoiceFamily(Kind):
 
 def has_other(question) -> bool:
     return any(c.is_other for c in choices_of(question))
+
+
+# -- shared by the kinds' analysis parts ---------------------------------------------------------
+
+
+def chart_title(info: QuestionInfo, language: str) -> str:
+    """A chart's title: "Q3. Your specialty"."""
+    return f"{info.code}. {pick(info.text, language)}"
+
+
+def with_suffix(text: dict, suffix: dict) -> dict:
+    """The question's text with what a column of several is of: "Forces — Rapidité"."""
+    return {language: f"{pick(text, language)} — {pick(suffix, language)}" for language in ("fr", "en")}
+
+
+def choice_values(info: QuestionInfo) -> str:
+    """The codebook's values of a choice: "code = label | code = label" (French labels)."""
+    return " | ".join(f"{code} = {pick(label, 'fr')}" for code, label in info.choices)
+
+
+def choice_chart(result: QuestionResult, language: str) -> Figure:
+    """Horizontal bars, one per choice, of the % of respondents who chose it."""
+    from analysis import charts
+
+    info, summary = result.info, result.summary
+    axis = _t("%(percent)s of respondents (n = %(n)s)") % {"percent": "%", "n": summary.n}
+    return charts.bar_chart(
+        chart_title(info, language),
+        [pick(info.choice_labels[r.code], language) for r in summary.rows],
+        [r.percent or 0 for r in summary.rows],
+        [r.count for r in summary.rows],
+        axis,
+        decimal="," if language == "fr" else ".",
+    )

@@ -11,9 +11,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from analysis import distributions
+from analysis.export import CodebookEntry, Column
+
 from ..specs import DateSpec
 from ..values import AnswerValue
-from .base import Kind, required_error
+from .base import Kind, chart_title, required_error
 
 INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"]
 
@@ -24,6 +27,7 @@ class DateKind(Kind):
     operators = ("eq", "ne", "gt", "ge", "lt", "le")
     value_type = "date"
     file_keys = ("date",)
+    admin_fields = ("date_min", "date_max")
 
     def _bound(self, p, raw, key, code):
         value = raw.get(key)
@@ -104,6 +108,53 @@ class DateKind(Kind):
 
     def from_stored(self, question, rows):
         return AnswerValue(date=rows[0].date)
+
+    # The analyses: a column of days (ISO, 2026-11-25); n, the first, last and median day, the
+    # answers of each month, drawn as a bar per month.
+
+    def export_columns(self, info):
+        return [Column(info.code, info.code, "value", source="date")]
+
+    def export_cells(self, info, value, cells):
+        return [cells.day(value.date)]
+
+    def codebook(self, info):
+        low, high = info.date_min, info.date_max
+        values = "YYYY-MM-DD"
+        if low and high:
+            values += f", from {low.isoformat()} to {high.isoformat()}"
+        elif low:
+            values += f", from {low.isoformat()}"
+        elif high:
+            values += f", until {high.isoformat()}"
+        return [CodebookEntry(self.name, values, info.text)]
+
+    def counted(self, info):
+        return ("date",)
+
+    def summarize(self, info, counted):
+        return distributions.dates(counted.values)
+
+    def chart_name(self, info):
+        return f"question-{info.code}"
+
+    def chart(self, results, language, page_title):
+        from analysis import charts
+
+        (result,) = results
+        months = result.summary.months
+        return charts.columns(
+            chart_title(result.info, language),
+            [m.code for m in months],
+            [m.count for m in months],
+            gettext("participants"),
+        )
+
+    def summary_data(self, info, summary):
+        return summary.as_data()
+
+    def results_template(self, info):
+        return "analysis/results/date.html"
 
 
 KIND = DateKind()

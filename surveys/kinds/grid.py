@@ -7,11 +7,16 @@ from __future__ import annotations
 from crispy_forms.layout import LayoutObject
 from django import forms
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+
+from analysis import distributions
+from analysis.export import CodebookEntry, Column
+from analysis.variables import pick
 
 from ..specs import StatementSpec, Text
 from ..values import AnswerValue
-from .base import ChoiceFamily, choices_of, required_error
+from .base import ChoiceFamily, chart_title, choice_values, choices_of, required_error, with_suffix
 
 SEPARATOR = "__"
 
@@ -57,6 +62,7 @@ class Grid(ChoiceFamily):
     label = _("Grid of statements")
     has_other = False
     file_keys = ("statements", "choices")
+    has_statements = True
 
     def parse(self, p, node, code):
         result = super().parse(p, node, code)
@@ -127,6 +133,59 @@ class Grid(ChoiceFamily):
 
     def from_stored(self, question, rows):
         return AnswerValue(rows={r.row: r.choice for r in rows if r.choice})
+
+    # The analyses: each statement a variable of its own, ``<code>__<statement>``, holding a
+    # choice code; per statement the % of those who answered it that chose each choice, drawn
+    # as a bar per statement split into its choices.
+
+    def export_columns(self, info):
+        return [
+            Column(field_name(info, code), info.code, "value", key=code, row=code, source="choice")
+            for code in info.statement_codes
+        ]
+
+    def export_cells(self, info, value, cells):
+        rows = value.rows
+        return [cells.choice(info.code, rows.get(code)) for code in info.statement_codes]
+
+    def codebook(self, info):
+        values = choice_values(info)
+        return [
+            CodebookEntry("grid (one statement)", values, with_suffix(info.text, text))
+            for _code, text in info.statements
+        ]
+
+    def counted(self, info):
+        return ("row", "choice")
+
+    def summarize(self, info, counted):
+        return distributions.grid(info.statement_codes, info.choice_codes, counted.rows, counted.respondents)
+
+    def chart_name(self, info):
+        return f"question-{info.code}"
+
+    def chart(self, results, language, page_title):
+        from analysis import charts
+
+        (result,) = results
+        info, texts = result.info, dict(result.info.statements)
+        items = [
+            (
+                f"{pick(texts[s.code], language)} (n = {s.summary.n})",
+                [r.percent or 0 for r in s.summary.rows],
+            )
+            for s in result.summary.statements
+        ]
+        labels = [pick(label, language) for _code, label in info.choices]
+        return charts.stacked_shares(
+            chart_title(info, language), items, labels, _t("percentage of respondents")
+        )
+
+    def summary_data(self, info, summary):
+        return summary.as_data()
+
+    def results_template(self, info):
+        return "analysis/results/grid.html"
 
 
 KIND = Grid()

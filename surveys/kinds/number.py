@@ -9,14 +9,24 @@ from crispy_forms.bootstrap import AppendedText
 from crispy_forms.layout import Field
 from django import forms
 from django.core.validators import DecimalValidator
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+
+from analysis import distributions
+from analysis.export import CodebookEntry, Column
+from analysis.variables import pick
 
 from ..models import NUMBER_DECIMALS, NUMBER_DIGITS
 from ..specs import NumberSpec, Text
 from ..values import AnswerValue
-from .base import Kind, required_error
+from .base import Kind, chart_title, required_error
 
 LARGEST = Decimal(10) ** (NUMBER_DIGITS - NUMBER_DECIMALS)
+
+
+def exact(value: Decimal) -> str:
+    """A number as text, exactly: 60, 2.5, -0.25 (never 6E+1 or 2.500000)."""
+    return format(value.normalize(), "f")
 
 
 def plain(value: Decimal | None):
@@ -33,6 +43,8 @@ class Number(Kind):
     operators = ("eq", "ne", "gt", "ge", "lt", "le")
     value_type = "number"
     file_keys = ("number",)
+    admin_fields = ("number_min", "number_max", "decimals", "unit_fr", "unit_en")
+    admin_defaults = {"decimals": 0}
 
     def _bound(self, p, raw, key, code, decimals):
         value = raw.get(key)
@@ -123,7 +135,10 @@ class Number(Kind):
         if not decimals:  # the precision is checked by the field's DecimalValidator
             for validator in field.validators:
                 if isinstance(validator, DecimalValidator):
-                    validator.messages = {**validator.messages, "max_decimal_places": _("Please type a whole number.")}
+                    validator.messages = {
+                        **validator.messages,
+                        "max_decimal_places": _("Please type a whole number."),
+                    }
         field.error_messages["invalid"] = _("Please type a number.")
         return {question.code: required_error(field)}
 
@@ -145,6 +160,62 @@ class Number(Kind):
         number = rows[0].number
         # Read back as stored (SQLite gives 12.000000): the exact value, as typed.
         return AnswerValue(number=None if number is None else Decimal(number).normalize())
+
+    # The analyses: a column of numbers written exactly (2.5, or 2,5 for a French Excel); n,
+    # mean, SD, median, quartiles, minimum, maximum and a histogram.
+
+    def export_columns(self, info):
+        return [Column(info.code, info.code, "value", source="number")]
+
+    def export_cells(self, info, value, cells):
+        return [cells.number(value.number)]
+
+    def codebook(self, info):
+        """E.g. "integer from 0 to 60; unit: ans | years", "number with up to 1 decimal place,
+        at least 0"."""
+        if info.decimals:
+            places = "place" if info.decimals == 1 else "places"
+            what = f"number with up to {info.decimals} decimal {places}"
+        else:
+            what = "integer"
+        low, high = info.number_min, info.number_max
+        if low is not None and high is not None:
+            what += f" from {exact(low)} to {exact(high)}"
+        elif low is not None:
+            what += f", at least {exact(low)}"
+        elif high is not None:
+            what += f", at most {exact(high)}"
+        units = " | ".join(dict.fromkeys(u for u in (info.unit.get("fr"), info.unit.get("en")) if u))
+        return [CodebookEntry(self.name, f"{what}; unit: {units}" if units else what, info.text)]
+
+    def counted(self, info):
+        return ("number",)
+
+    def summarize(self, info, counted):
+        return distributions.numbers(counted.values, whole=not info.decimals)
+
+    def chart_name(self, info):
+        return f"question-{info.code}"
+
+    def chart(self, results, language, page_title):
+        from analysis import charts
+
+        (result,) = results
+        bins = result.summary.bins
+        decimal = "," if language == "fr" else "."
+        return charts.columns(
+            chart_title(result.info, language),
+            [b.label.replace(".", decimal) for b in bins],
+            [b.count for b in bins],
+            _t("participants"),
+            x_label=pick(result.info.unit, language),
+        )
+
+    def summary_data(self, info, summary):
+        return summary.as_data()
+
+    def results_template(self, info):
+        return "analysis/results/number.html"
 
 
 KIND = Number()

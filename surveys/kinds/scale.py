@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from crispy_forms.layout import Field
 from django import forms
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+
+from analysis import distributions
+from analysis.export import CodebookEntry, Column
+from analysis.variables import pick
 
 from ..models import SCALE_CEILING, SCALE_FLOOR
 from ..specs import ScaleSpec, Text
@@ -19,6 +24,15 @@ class Scale(Kind):
     operators = ("eq", "ne", "gt", "ge", "lt", "le")
     value_type = "integer"
     file_keys = ("scale",)
+    admin_fields = (
+        "scale_min",
+        "scale_max",
+        "scale_min_label_fr",
+        "scale_min_label_en",
+        "scale_max_label_fr",
+        "scale_max_label_en",
+    )
+    admin_defaults = {"scale_min": 0, "scale_max": 10}
     template = "surveys/fields/scale.html"
 
     def parse(self, p, node, code):
@@ -95,6 +109,47 @@ class Scale(Kind):
 
     def from_stored(self, question, rows):
         return AnswerValue(score=rows[0].score)
+
+    # The analyses: a column of scores; mean, SD, median, quartiles, the 0-4 / 5-7 / 8-10 bins;
+    # the scales of a page drawn together, a bar split into the bins per statement (the paper's
+    # Figs. 2 and 5).
+
+    def export_columns(self, info):
+        return [Column(info.code, info.code, "value", source="score")]
+
+    def export_cells(self, info, value, cells):
+        return [cells.number(value.score)]
+
+    def codebook(self, info):
+        return [CodebookEntry(self.name, f"{info.scale_min}-{info.scale_max} (integer)", info.text)]
+
+    def counted(self, info):
+        return ("score",)
+
+    def summarize(self, info, counted):
+        return distributions.scale(counted.values, info.scale_min, info.scale_max)
+
+    def chart_name(self, info):
+        return f"scales-page-{info.page}"
+
+    def chart(self, results, language, page_title):
+        from analysis import charts
+
+        items = [
+            (
+                f"{r.info.code}. {pick(r.info.text, language)} (n = {r.summary.n})",
+                [b.percent or 0 for b in r.summary.bins],
+            )
+            for r in results
+        ]
+        labels = [label for label, _start, _end in distributions.BINS]
+        return charts.stacked_bins(page_title, items, labels, _t("percentage of respondents"))
+
+    def summary_data(self, info, summary):
+        return summary.as_data()
+
+    def results_template(self, info):
+        return "analysis/results/scale.html"
 
 
 KIND = Scale()

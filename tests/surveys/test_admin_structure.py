@@ -53,8 +53,9 @@ def test_the_survey_page_shows_frozen_fields_read_only_and_wording_editable(inve
     for name in ("slug", "pages-0-position", "questions-0-code", "questions-0-kind", "questions-0-page"):
         assert f'name="{name}"' not in page, name
     assert 'name="questions-0-position"' not in page
-    for name in ("title_fr", "pages-0-title_fr", "questions-0-text_fr", "questions-0-text_en"):
+    for name in ("title_fr", "pages-0-title_fr", "questions-0-text_fr"):
         assert f'name="{name}"' in page, name
+    assert 'name="_move"' not in page  # nothing to reorder
     assert 'name="questions-0-DELETE"' not in page and 'name="pages-0-DELETE"' not in page
 
 
@@ -63,6 +64,8 @@ def test_the_question_page_shows_every_frozen_field_read_only(investigator, surv
     page = investigator.get(question_url(survey, "Q12")).content.decode()
     for name in FROZEN_FIELDS[Question]:
         assert f'name="{name}"' not in page, name
+    assert 'name="condition_1_question"' not in page  # the condition is shown in words
+    assert "Shown when Q9" in page
     assert 'name="choices-0-code"' not in page
     for name in ("text_fr", "help_en", "scale_max_label_fr"):
         assert f'name="{name}"' in page, name
@@ -77,10 +80,10 @@ def test_posting_frozen_fields_to_a_frozen_survey_changes_nothing_but_the_wordin
     data = change_form_data(reply)
     q1 = inline_index(reply, "questions", code="Q1")
     data.update({"slug": "hijacked", f"questions-{q1}-code": "Z1", f"questions-{q1}-kind": "text"})
-    data[f"questions-{q1}-text_en"] = "Your gender"
+    data[f"questions-{q1}-text_fr"] = "Votre genre"
     assert investigator.post(survey_url(survey), data).status_code == 302
     q = survey.questions.get(pk=reply.context["inline_admin_formsets"][1].formset.forms[q1].instance.pk)
-    assert (q.code, q.kind, q.text_en) == ("Q1", "single", "Your gender")
+    assert (q.code, q.kind, q.text_fr) == ("Q1", "single", "Votre genre")
     assert Survey.objects.get(pk=survey.pk).slug == survey.slug
 
 
@@ -110,7 +113,6 @@ def other_page(survey, position):
 # (page, what the investigator changes in the form they opened before the first answer)
 SURVEY_CHANGES = {
     "slug": lambda s, r, d: d.update(slug="renamed"),
-    "page position": lambda s, r, d: d.update({f"pages-{inline_index(r, 'pages', position=6)}-position": 9}),
     "question code": lambda s, r, d: d.update(
         {f"questions-{inline_index(r, 'questions', code='Q27')}-code": "Q28"}
     ),
@@ -119,9 +121,6 @@ SURVEY_CHANGES = {
     ),
     "question page": lambda s, r, d: d.update(
         {f"questions-{inline_index(r, 'questions', code='Q27')}-page": other_page(s, 5)}
-    ),
-    "question position": lambda s, r, d: d.update(
-        {f"questions-{inline_index(r, 'questions', code='Q27')}-position": 99}
     ),
     "question deleted": lambda s, r, d: d.update(
         {f"questions-{inline_index(r, 'questions', code='Q27')}-DELETE": "on"}
@@ -136,17 +135,13 @@ QUESTION_CHANGES = {
     "survey": lambda s, r, d: d.update(survey=Survey.objects.create(slug="other", title_fr="Autre").pk),
     "page": lambda s, r, d: d.update(page=other_page(s, 2)),
     "code": lambda s, r, d: d.update(code="Q99"),
-    "position": lambda s, r, d: d.update(position=99),
     "kind": lambda s, r, d: d.update(kind="text", scale_min="", scale_max=""),
     "has_comment": lambda s, r, d: d.update(has_comment="on"),
     "scale_min": lambda s, r, d: d.update(scale_min=1),
     "scale_max": lambda s, r, d: d.update(scale_max=5),
-    "number_min": lambda s, r, d: d.update(number_min="1"),
-    "number_max": lambda s, r, d: d.update(number_max="5"),
-    "decimals": lambda s, r, d: d.update(decimals="1"),
-    "date_min": lambda s, r, d: d.update(date_min="2020-01-01"),
-    "date_max": lambda s, r, d: d.update(date_max="2030-01-01"),
-    "condition": lambda s, r, d: d.update(condition='{"question": "Q9", "is": "rarely"}'),
+    "condition": lambda s, r, d: d.update(
+        condition_1_question="Q9", condition_1_operator="is", condition_1_choices=["Q9:rarely"]
+    ),
 }
 
 CHOICE_CHANGES = {
@@ -177,13 +172,20 @@ CHOICE_CHANGES = {
 # and a choice's question cannot even be chosen in the admin.
 TRIED = {
     Survey: {"slug"},
-    Page: {"position", "condition"},
+    Page: {"condition"},
     Question: set(QUESTION_CHANGES),
     Choice: {"code", "is_other", "is_exclusive"},
     Statement: set(),
 }
-# The study has no grid: a statement's frozen code is tried on a grid in tests/surveys/test_kinds.py.
-NOT_IN_THE_ADMIN = {Page: {"survey"}, Choice: {"question"}, Statement: {"question", "code"}}
+# Positions are moved with buttons (tried below), never typed. The study has no number, date or
+# grid: their settings and a statement's code are tried in tests/surveys/test_kinds.py.
+OTHER_KINDS = {"number_min", "number_max", "decimals", "date_min", "date_max"}
+NOT_IN_THE_ADMIN = {
+    Page: {"survey", "position"},
+    Question: {"position", *OTHER_KINDS},
+    Choice: {"question"},
+    Statement: {"question", "code"},
+}
 
 
 def test_every_frozen_field_the_admin_shows_is_tried_through_it():
@@ -224,6 +226,58 @@ def test_the_same_structural_change_is_saved_while_the_survey_has_no_answer(inve
     data["scale_max"] = 5
     assert investigator.post(question_url(survey, "Q12"), data).status_code == 302
     assert survey.questions.get(code="Q12").scale_max == 5
+
+
+# --- order: moved with buttons ------------------------------------------------------------------
+
+
+def move(investigator, url, value):
+    data = change_form_data(investigator.get(url))
+    return investigator.post(url, {**data, "_move": value})
+
+
+def test_two_questions_swap_places_with_a_button(investigator, survey):
+    q2 = survey.questions.get(code="Q2")
+    reply = move(investigator, survey_url(survey), f"question:{q2.pk}:up")
+    assert reply.status_code == 302
+    codes = list(
+        survey.questions.filter(page__position=1).order_by("position").values_list("code", flat=True)
+    )
+    assert codes[:3] == ["Q2", "Q1", "Q3"]
+
+
+def test_two_pages_swap_places_and_the_questions_follow_their_pages(investigator, survey):
+    page_1 = survey.pages.get(position=1)
+    assert move(investigator, survey_url(survey), f"page:{page_1.pk}:down").status_code == 302
+    titles = list(survey.pages.order_by("position").values_list("title_en", flat=True))
+    assert titles[:2] == ["Medical opinions sought on the group", "Your profile and your use of the group"]
+    first = survey.questions.order_by("position").first()
+    assert (first.code, first.page.position) == ("Q9", 1)
+
+
+def test_a_choice_moves_down_on_its_question_page(investigator, survey):
+    q1 = survey.questions.get(code="Q1")
+    female = q1.choices.get(code="female")
+    move(investigator, reverse("admin:surveys_question_change", args=[q1.pk]), f"choice:{female.pk}:down")
+    assert list(q1.choices.order_by("position").values_list("code", flat=True)) == ["male", "female", "other"]
+
+
+def test_a_row_of_another_survey_is_not_moved(investigator, survey):
+    other = Survey.objects.create(slug="other", title_fr="Autre", instrument_version="1")
+    page = Page.objects.create(survey=other, position=1, title_fr="P")
+    reply = move(investigator, survey_url(survey), f"page:{page.pk}:down")
+    assert reply.status_code == 302
+    assert Page.objects.get(pk=page.pk).position == 1
+
+
+def test_nothing_moves_once_the_survey_has_answers(investigator, survey):
+    url = survey_url(survey)
+    data = change_form_data(investigator.get(url))  # opened before the first answer
+    partial_response(survey)
+    q2 = survey.questions.get(code="Q2")
+    reply = investigator.post(url, {**data, "_move": f"question:{q2.pk}:up"}, follow=True)
+    assert "This survey already has 1 response with answers" in reply.content.decode()
+    assert survey.questions.get(code="Q2").position == 2
 
 
 # --- a new version ----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_conditions import ROWS, ConditionBuilder, as_rows
 from .history import instrument_history
+from .plan_forms import plan_view
 from .instrument import InstrumentError, parse_data
 from .instrument_data import spec_to_data
 from .instrument_services import (
@@ -297,10 +298,21 @@ class SurveyAdmin(FrozenStructureAdmin):
 
     def get_urls(self):
         history = self.admin_site.admin_view(self.instrument_history_view)
+        plan = self.admin_site.admin_view(self.analysis_plan_view)
         return [
             path("<int:object_id>/instrument-history/", history, name="surveys_survey_instrument_history"),
+            path("<int:object_id>/analysis-plan/", plan, name="surveys_survey_analysis_plan"),
             *super().get_urls(),
         ]
+
+    def analysis_plan_view(self, request, object_id):
+        """The analysis plan (groupings and outcomes of the subgroup comparisons) as a form."""
+        survey = self.get_object(request, str(object_id))
+        if survey is None or not self.has_view_permission(request, survey):
+            return redirect("admin:surveys_survey_changelist")
+        return plan_view(
+            request, survey, self.admin_site, can_change=self.has_change_permission(request, survey)
+        )
 
     def instrument_history_view(self, request, object_id):
         survey = self.get_object(request, str(object_id))

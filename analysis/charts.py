@@ -70,12 +70,38 @@ def stacked_bins(
     title: str, items: list[tuple[str, list[float]]], bin_labels: list[str], axis_label: str
 ) -> Figure:
     """The paper's Figs. 2 and 5: one bar per statement, split into 0-4 / 5-7 / 8-10."""
+    return stacked_shares(title, items, bin_labels, axis_label, BIN_COLOURS)
+
+
+def ordered_colours(count: int) -> list[str]:
+    """``count`` colours from red through yellow to blue, for ordered choices (disagree to agree)."""
+    if count == len(BIN_COLOURS):
+        return list(BIN_COLOURS)
+    ramp = matplotlib.colormaps["RdYlBu"]
+    return [matplotlib.colors.to_hex(ramp(0.08 + 0.84 * i / max(count - 1, 1))) for i in range(count)]
+
+
+def _text_colour(colour: str) -> str:
+    red, green, blue = matplotlib.colors.to_rgb(colour)
+    return INK if 0.299 * red + 0.587 * green + 0.114 * blue > 0.6 else "white"
+
+
+def stacked_shares(
+    title: str,
+    items: list[tuple[str, list[float]]],
+    part_labels: list[str],
+    axis_label: str,
+    colours: list[str] | tuple[str, ...] | None = None,
+) -> Figure:
+    """One bar per item (a statement), split into the shares of its parts (the bins of a score,
+    the choices of a grid), each share written inside its part when there is room."""
+    colours = list(colours or ordered_colours(len(part_labels)))
     fig, ax = _figure(len(items))
     positions = list(range(len(items)))[::-1]
     left = [0.0] * len(items)
-    for index, (label, colour) in enumerate(zip(bin_labels, BIN_COLOURS, strict=True)):
+    for index, (label, colour) in enumerate(zip(part_labels, colours, strict=True)):
         widths = [shares[index] for _, shares in items]
-        ax.barh(positions, widths, left=left, color=colour, height=0.65, label=label)
+        ax.barh(positions, widths, left=left, color=colour, height=0.65, label=_wrap(label, 24))
         for y, x, w in zip(positions, left, widths, strict=True):
             if w >= 6:
                 ax.text(
@@ -85,14 +111,35 @@ def stacked_bins(
                     ha="center",
                     va="center",
                     fontsize=8,
-                    color="white" if index != 1 else INK,
+                    color=_text_colour(colour),
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.set_yticks(positions, [_wrap(label, 48) for label, _ in items])
     ax.set_xlim(0, 100)
     ax.set_xlabel(axis_label)
-    ax.legend(ncols=3, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False)
-    ax.set_title(_wrap(title, 90), pad=22)
+    ax.legend(ncols=min(len(part_labels), 5), loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False)
+    rows_of_legend = -(-len(part_labels) // 5)
+    ax.set_title(_wrap(title, 90), pad=8 + 14 * rows_of_legend)
+    return fig
+
+
+def columns(title: str, labels: list[str], counts: list[int], axis_label: str, x_label: str = "") -> Figure:
+    """Vertical bars side by side, touching (a histogram of a number's bins, the answers of each
+    month), the count above each bar."""
+    fig = Figure(figsize=(WIDTH, 3.0), layout="constrained")
+    ax = fig.add_subplot()
+    positions = list(range(len(labels)))
+    ax.bar(positions, counts, color=BLUE, width=1.0, edgecolor="white", linewidth=0.8)
+    for x, n in zip(positions, counts, strict=True):
+        if n:
+            ax.text(x, n, str(n), ha="center", va="bottom", fontsize=8, color=INK)
+    rotate = len(labels) > 8 or max((len(label) for label in labels), default=0) > 8
+    ax.set_xticks(positions, labels, rotation=45 if rotate else 0, ha="right" if rotate else "center")
+    ax.set_ylim(0, max([*counts, 1]) * 1.15)
+    ax.set_ylabel(axis_label)
+    if x_label:
+        ax.set_xlabel(x_label)
+    ax.set_title(_wrap(title, 90))
     return fig
 
 

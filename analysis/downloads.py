@@ -22,11 +22,12 @@ def export_questions(ctx: Context) -> list[export.ExportQuestion]:
     for q in ctx.layout.questions:
         rule = ctx.layout.rules_by_code[q.code].condition
         condition = as_expression(rule) if rule else ""
+        info = ctx.questions[q.code]
         result.append(
             export.ExportQuestion(
-                info=ctx.questions[q.code],
+                info=info,
                 section=sections[q.page_id],
-                has_other=any(c.is_other for c in q.choices.all()),
+                has_other=info.has_other,
                 has_comment=q.has_comment,
                 condition=condition,
             )
@@ -37,7 +38,8 @@ def export_questions(ctx: Context) -> list[export.ExportQuestion]:
 def responses_csv(survey: Survey, options: export.Options, filters: Filters | None = None) -> Iterator[bytes]:
     """The wide CSV, line by line: the first bytes leave before the database is read through."""
     ctx = Context.load(survey, filters)
-    cols = export.columns(export_questions(ctx), with_tests=ctx.filters.include_tests)
+    questions = export_questions(ctx)
+    cols = export.columns(questions, with_tests=ctx.filters.include_tests)
     labels = {}
     if options.labels:
         labels = {
@@ -45,7 +47,7 @@ def responses_csv(survey: Survey, options: export.Options, filters: Filters | No
             for q in ctx.questions.values()
             for code, label in q.choices
         }
-    builder = export.RowBuilder(cols, labels, options)
+    builder = export.RowBuilder(cols, labels, options, questions)
     rows = (builder.build(row) for row in queries.export_rows(ctx.survey, ctx.layout, ctx.filters))
     return export.csv_lines([c.name for c in cols], rows, options)
 
@@ -57,7 +59,7 @@ def codebook(survey: Survey, filters: Filters | None = None) -> list[list[str]]:
 def codebook_of(ctx: Context) -> list[list[str]]:
     questions = export_questions(ctx)
     cols = export.columns(questions, with_tests=ctx.filters.include_tests)
-    counts = queries.export_counts(ctx.survey, ctx.layout, ctx.filters)
+    counts = queries.export_counts(ctx.survey, ctx.layout, ctx.filters, cols)
     return export.codebook_rows(cols, questions, counts, ctx.survey.instrument_version)
 
 

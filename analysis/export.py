@@ -2,10 +2,13 @@
 
 One row per participant; columns ``response_id``, ``status``, ``language``, ``started_on``,
 ``completed_on`` (dates only: times could match a response to a person's activity), then the
-questions in questionnaire order: ``Q1`` (a choice code), ``Q21__speed_of_responses`` (1 chosen /
-0 not chosen / empty when the question was not answered or hidden), ``Q11`` (a score), ``Q27``
-(a text), ``Q3__other_text`` and ``Q9__comment``. When test responses (pilot runs) are included,
-``is_test`` (1 / 0) follows ``completed_on``; otherwise they are left out and so is the column.
+questions in questionnaire order, each with the columns its kind gives (surveys/kinds/):
+``Q1`` (a choice code), ``Q21__speed_of_responses`` (1 chosen / 0 not chosen / empty when the
+question was not answered or hidden), ``Q11`` (a score), ``years`` (a number, written exactly:
+``2.5``), ``last`` (a day, ``2026-11-25``), ``opinion__useful`` (a grid's statement: a choice
+code), ``Q27`` (a text), then ``Q3__other_text`` and ``Q9__comment``. When test responses (pilot
+runs) are included, ``is_test`` (1 / 0) follows ``completed_on``; otherwise they are left out and
+so is the column.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
-from .variables import QuestionInfo, pick
+from surveys.values import AnswerValue
+
+from .variables import Label, QuestionInfo, pick
 
 FIXED = ("response_id", "status", "language", "started_on", "completed_on")
 TEST_COLUMN = "is_test"
@@ -27,8 +33,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 class Column:
     name: str
     question: str | None  # question code; None for the response's own columns
-    part: str  # fixed, value, option, other_text, comment
-    choice: str | None = None  # the option of a multiple-choice column
+    part: str  # fixed, value (the answer's own, its kind's), other_text, comment
+    key: str | None = None  # what a column of several is of: an option's code, a statement's
+    row: str = ""  # the answer row it reads: a grid's statement, "" for every other kind
+    source: str = ""  # the answer's field it shows: choice, ticked, score, number, date, text
+
+
+@dataclass(frozen=True)
+class CodebookEntry:
+    """What the codebook says of one of a question's columns (its kind's words)."""
+
+    kind: str  # "single", "multiple (one option)", "number"…
+    values: str  # "code = label | …", "0-10 (integer)", "integer from 0 to 60; unit: ans | years"…
+    text: Label  # the question's text, with the option or the statement the column is of
 
 
 @dataclass(frozen=True)
@@ -47,14 +64,11 @@ def columns(questions: list[ExportQuestion], with_tests: bool = False) -> list[C
         result.append(Column(TEST_COLUMN, None, "fixed"))
     for q in questions:
         code = q.info.code
-        if q.info.kind == "multiple":
-            result += [Column(f"{code}__{choice}", code, "option", choice) for choice in q.info.choice_codes]
-        else:
-            result.append(Column(code, code, "value"))
+        result += q.info.kind_module.export_columns(q.info)
         if q.has_other:
-            result.append(Column(f"{code}__other_text", code, "other_text"))
+            result.append(Column(f"{code}__other_text", code, "other_text", source="other_text"))
         if q.has_comment:
-            result.append(Column(f"{code}__comment", code, "comment"))
+            result.append(Column(f"{code}__comment", code, "comment", source="comment"))
     return result
 
 
@@ -73,11 +87,42 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _number(value, options: Options) -> str:
-    if isinstance(value, float):
-        text = repr(value)
-        return text.replace(".", ",") if options.excel_fr else text
-    return str(value)
+class Cells:
+    """How a kind writes its cells (``Kind.export_cells``): choice codes or labels, numbers
+    exactly with a point or a decimal comma, days in ISO, texts made inert."""
+
+    def __init__(self, options: Options, labels: dict | None = None) -> None:
+        self.labels = labels if options.labels else None  # (question, choice) -> label
+        self.decimal_comma = options.excel_fr
+
+    def choice(self, question: str, code: str | None) -> str:
+        if code is None:
+            return ""
+        return neutralise(self.labels[(question, code)]) if self.labels else code
+
+    def number(self, value) -> str:
+        """A score or a number, exactly: 12, 2.5 (never 1E+1, 2.500000 or 2.4999999)."""
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            text = format(value.normalize(), "f")
+        elif isinstance(value, float):
+            text = repr(value)
+        else:
+            return str(value)
+        return text.replace(".", ",") if self.decimal_comma else text
+
+    @staticmethod
+    def day(value: dt.date | None) -> str:
+        return value.isoformat() if value else ""
+
+    @staticmethod
+    def text(value: str) -> str:
+        return neutralise(value)
+
+    @staticmethod
+    def flag(on: bool) -> str:
+        return "1" if on else "0"
 
 
 @dataclass(frozen=True)
@@ -89,36 +134,45 @@ class ResponseRow:
     language: str
     started_on: dt.date
     completed_on: dt.date | None
-    answers: dict  # question code -> (choice code | None, score | None, text, other_text, comment)
-    chosen: dict  # question code -> set of choice codes (multiple choice)
+    answers: dict[str, AnswerValue]  # by question code
     is_test: bool = False  # a pilot run of the staff preview
 
 
 class RowBuilder:
     """Turns participants into rows of cells, in column order, neutralised where they hold text.
 
-    Built once per export: each answer is written straight to its cells, so a row costs what
-    its answers cost, not what the number of columns does.
+    Built once per export: each answer is written by its kind straight to its cells, so a row
+    costs what its answers cost, not what the number of columns does.
     """
 
-    def __init__(self, cols: list[Column], labels: dict, options: Options) -> None:
+    def __init__(
+        self, cols: list[Column], labels: dict, options: Options, questions: list[ExportQuestion]
+    ) -> None:
         self.width = len(cols)
-        self.labels = labels if options.labels else None
-        self.options = options
-        self.value: dict[str, int] = {}
+        self.cells = Cells(options, labels)
         self.other: dict[str, int] = {}
         self.comment: dict[str, int] = {}
-        self.options_of: dict[str, dict[str, int]] = {}
         self.with_tests = any(col.name == TEST_COLUMN and col.part == "fixed" for col in cols)
+        positions: dict[str, list[int]] = {}
         for index, col in enumerate(cols):
             if col.part == "value":
-                self.value[col.question] = index
-            elif col.part == "option":
-                self.options_of.setdefault(col.question, {})[col.choice] = index
+                positions.setdefault(col.question, []).append(index)
             elif col.part == "other_text":
                 self.other[col.question] = index
             elif col.part == "comment":
                 self.comment[col.question] = index
+        # Per question: where its kind's cells start and end (a question's columns are side by
+        # side), its kind and what the kind knows of it.
+        self.slots: dict[str, tuple[int, int, object, QuestionInfo]] = {
+            q.info.code: (
+                positions[q.info.code][0],
+                positions[q.info.code][-1] + 1,
+                q.info.kind_module,
+                q.info,
+            )
+            for q in questions
+            if q.info.code in positions
+        }
 
     def build(self, row: ResponseRow) -> list[str]:
         cells = [""] * self.width
@@ -131,30 +185,23 @@ class RowBuilder:
         ]
         if self.with_tests:  # right after the fixed columns, see ``columns``
             cells[len(FIXED)] = "1" if row.is_test else "0"
-        for code, (choice, score, text, other_text, comment) in row.answers.items():
-            index = self.value.get(code)
-            if index is not None:
-                if choice is not None:
-                    cells[index] = neutralise(self.labels[(code, choice)]) if self.labels else choice
-                elif score is not None:
-                    cells[index] = _number(score, self.options)
-                else:
-                    cells[index] = neutralise(text)
-            ticked = self.options_of.get(code)
-            if ticked is not None:
-                chosen = row.chosen.get(code, ())
-                for option, position in ticked.items():
-                    cells[position] = "1" if option in chosen else "0"
+        for code, value in row.answers.items():
+            slot = self.slots.get(code)
+            if slot is not None:
+                start, end, kind, info = slot
+                cells[start:end] = kind.export_cells(info, value, self.cells)
             if code in self.other:
-                cells[self.other[code]] = neutralise(other_text)
+                cells[self.other[code]] = neutralise(value.other_text)
             if code in self.comment:
-                cells[self.comment[code]] = neutralise(comment)
+                cells[self.comment[code]] = neutralise(value.comment)
         return cells
 
 
-def row_values(row: ResponseRow, cols: list[Column], labels: dict, options: Options) -> list[str]:
+def row_values(
+    row: ResponseRow, cols: list[Column], labels: dict, options: Options, questions: list[ExportQuestion]
+) -> list[str]:
     """One participant's row (see RowBuilder, which an export builds once)."""
-    return RowBuilder(cols, labels, options).build(row)
+    return RowBuilder(cols, labels, options, questions).build(row)
 
 
 class _Echo:
@@ -196,6 +243,16 @@ def codebook_rows(
     """One row per column of the export: what it holds, how many cells are not empty, and the
     version of the instrument that the texts, codes and conditions are those of."""
     by_code = {q.info.code: q for q in questions}
+    # Each question's own columns, described by its kind, by column name.
+    entries = {
+        q.info.code: {
+            col.name: entry
+            for col, entry in zip(
+                q.info.kind_module.export_columns(q.info), q.info.kind_module.codebook(q.info), strict=True
+            )
+        }
+        for q in questions
+    }
     fixed = {
         "response_id": ("", "random identifier of the response (UUID)"),
         "status": ("in_progress | complete", "complete when the last page was submitted"),
@@ -229,34 +286,28 @@ def codebook_rows(
             continue
         q = by_code[col.question]
         info = q.info
-        kind = info.kind
-        values = ""
-        text_fr, text_en = pick(info.text, "fr"), pick(info.text, "en")
-        if col.part == "option":
-            label = dict(info.choices)[col.choice]
-            text_fr, text_en = f"{text_fr} — {pick(label, 'fr')}", f"{text_en} — {pick(label, 'en')}"
-            values, kind = "1 = chosen | 0 = not chosen | empty = not answered", "multiple (one option)"
-        elif col.part in ("other_text", "comment"):
-            kind = "text"
+        if col.part in ("other_text", "comment"):
             suffix = {
                 "other_text": ("« autre » précisé", "'other' specified"),
                 "comment": ("commentaire", "comment"),
+            }[col.part]
+            text = {
+                "fr": f"{pick(info.text, 'fr')} — {suffix[0]}",
+                "en": f"{pick(info.text, 'en')} — {suffix[1]}",
             }
-            text_fr, text_en = f"{text_fr} — {suffix[col.part][0]}", f"{text_en} — {suffix[col.part][1]}"
-        elif info.kind == "single":
-            values = " | ".join(f"{code} = {pick(label, 'fr')}" for code, label in info.choices)
-        elif info.kind == "scale":
-            values = f"{info.scale_min}-{info.scale_max} (integer)"
+            entry = CodebookEntry("text", "", text)
+        else:
+            entry = entries[col.question][col.name]
         rows.append(
             [
                 col.name,
                 info.code,
                 pick(q.section, "fr"),
                 pick(q.section, "en"),
-                text_fr,
-                text_en,
-                kind,
-                values,
+                pick(entry.text, "fr"),
+                pick(entry.text, "en"),
+                entry.kind,
+                entry.values,
                 q.condition,
                 str(counts.get(col.name, 0)),
                 instrument_version,

@@ -13,14 +13,14 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import connection
-from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from surveys.conditions import Combination
 from surveys.models import Answer, Question, Response, Survey
-from surveys.selectors import Layout
-from surveys.values import AnswerValue
+from surveys.selectors import ANSWER_COLUMNS, Layout
+from surveys.values import AnswerValue, StoredRow
 
 from .variables import QuestionInfo
 
@@ -102,19 +102,35 @@ def resolve(survey: Survey, filters: Filters) -> Filters:
 
 
 def question_infos(layout: Layout) -> dict[str, QuestionInfo]:
+    positions = {p.id: p.position for p in layout.pages}
     return {
         q.code: QuestionInfo(
             code=q.code,
             kind=q.kind,
-            text={"fr": q.text_fr, "en": q.text_en or q.text_fr},
-            choices=tuple(
-                (c.code, {"fr": c.label_fr, "en": c.label_en or c.label_fr}) for c in q.choices.all()
-            ),
+            text=_label(q.text_fr, q.text_en),
+            choices=tuple((c.code, _label(c.label_fr, c.label_en)) for c in q.choices.all()),
             scale_min=q.scale_min,
             scale_max=q.scale_max,
+            number_min=_exact(q.number_min),
+            number_max=_exact(q.number_max),
+            decimals=q.decimals or 0,
+            unit=_label(q.unit_fr, q.unit_en) if q.unit_fr else {},
+            date_min=q.date_min,
+            date_max=q.date_max,
+            statements=tuple((s.code, _label(s.text_fr, s.text_en)) for s in q.statements.all()),
+            has_other=any(c.is_other for c in q.choices.all()),
+            page=positions[q.page_id],
         )
         for q in layout.questions
     }
+
+
+def _label(fr: str, en: str) -> dict:
+    return {"fr": fr, "en": en or fr}
+
+
+def _exact(value) -> Decimal | None:
+    return None if value is None else Decimal(value).normalize()
 
 
 def _responses(survey: Survey, filters: Filters):
@@ -148,26 +164,57 @@ def participants_per_day(survey: Survey, filters: Filters) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["day", "participants", "complete"])
 
 
-def value_counts(survey: Survey, layout: Layout, filters: Filters, codes=None) -> pd.DataFrame:
-    """How many answered each question (or those of ``codes``) with each value, in two queries.
+# The answer fields a kind keeps its values in (``Kind.value_fields``), as the answer table's columns.
+VALUE_COLUMNS = {"row": "row", "choice": "choice_id", "score": "score", "number": "number", "date": "date"}
 
-    Columns: ``question`` (code), ``value`` (choice code, or the score as digits; ``None`` for the
-    row counting a multiple-choice or text question's respondents) and ``n``.
+
+def value_counts(survey: Survey, layout: Layout, filters: Filters, codes=None) -> pd.DataFrame:
+    """How many answered each question (or those of ``codes``) with each value, each kind
+    counting the fields it keeps its values in (``Kind.value_fields``): one query, one more
+    when a multiple choice is among them (its options) and one more when a grid is (who
+    answered it).
+
+    Columns: ``question`` (code), ``row`` (a grid's statement, else ""), ``value`` (a choice code,
+    a score, a number (Decimal) or a day; ``None`` for the row counting the respondents of a
+    question whose values are counted apart: a multiple choice's, a grid's, a text's) and ``n``.
     """
-    choice_codes = {c.id: c.code for q in layout.questions for c in q.choices.all()}
-    question_codes = {q.id: q.code for q in layout.questions}
-    rows = []
     wanted = layout.questions if codes is None else [layout.by_code[c] for c in codes]
-    answers = _answers(survey, filters, [q.id for q in wanted])
-    for row in answers.values("question_id", "choice_id", "score").annotate(n=Count("id")):
-        value = choice_codes.get(row["choice_id"]) if row["choice_id"] else None
-        if row["score"] is not None:
-            value = str(row["score"])
-        rows.append((question_codes[row["question_id"]], value, row["n"]))
-    multiple = answers.filter(question__kind=Question.Kind.MULTIPLE, choices__isnull=False)
-    for row in multiple.values("question_id", "choices").annotate(n=Count("id")):
-        rows.append((question_codes[row["question_id"]], choice_codes[row["choices"]], row["n"]))
-    return pd.DataFrame(rows, columns=["question", "value", "n"])
+    fields_of = {q.id: q.kind_module.value_fields(q) for q in wanted}
+    fields = set().union(*fields_of.values()) if fields_of else set()
+    grouped = [column for name, column in VALUE_COLUMNS.items() if name in fields]
+    choice_codes = layout.choice_by_id
+    code_of = layout.code_of_question
+    answers = _answers(survey, filters, list(fields_of))
+    rows = []
+    for row in answers.values("question_id", *grouped).annotate(n=Count("id")):
+        mine = fields_of[row["question_id"]]
+        value = None
+        for name in mine:
+            raw = row.get(VALUE_COLUMNS.get(name, ""))
+            if name != "row" and raw is not None:
+                value = choice_codes[raw].code if name == "choice" else raw
+        statement = row["row"] if "row" in mine else ""
+        rows.append((code_of[row["question_id"]], statement, value, row["n"]))
+    ticking = [qid for qid, mine in fields_of.items() if "ticked" in mine]
+    if ticking:
+        ticks = answers.filter(question_id__in=ticking, choices__isnull=False)
+        for row in ticks.values("question_id", "choices").annotate(n=Count("id")):
+            rows.append((code_of[row["question_id"]], "", choice_codes[row["choices"]].code, row["n"]))
+    per_row = [qid for qid, mine in fields_of.items() if "row" in mine]
+    if per_row:  # who answered at least one statement
+        respondents = answers.filter(question_id__in=per_row).values("question_id")
+        for row in respondents.annotate(n=Count("response_id", distinct=True)):
+            rows.append((code_of[row["question_id"]], "", None, row["n"]))
+    questions, statements, values, counts = zip(*rows, strict=True) if rows else ((), (), (), ())
+    # Values as given, whatever they are (not 9.0 for a score when every value is a number).
+    return pd.DataFrame(
+        {
+            "question": pd.Series(questions, dtype=object),
+            "row": pd.Series(statements, dtype=object),
+            "value": pd.Series(values, dtype=object),
+            "n": pd.Series(counts, dtype="int64"),
+        }
+    )
 
 
 def texts(survey: Survey, filters: Filters, question_id: int, field: str, limit: int = TEXT_LIMIT):
@@ -301,11 +348,12 @@ EXPORT_CHUNK = 2000
 
 def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = EXPORT_CHUNK):
     """Every participant's answers, ``chunk`` responses at a time in id order (keyset
-    pagination): three queries per chunk, memory bounded by the chunk, whatever the total."""
+    pagination): three queries per chunk, memory bounded by the chunk, whatever the total.
+    Each answer is read by its kind (``Kind.from_stored``), as ``surveys.selectors`` reads them."""
     from .export import ResponseRow
 
-    codes = {q.id: q.code for q in layout.questions}
-    choice_codes = {c.id: c.code for q in layout.questions for c in q.choices.all()}
+    reader = _StoredReader(layout)
+    columns = _stored_columns(layout)
     zone = timezone.get_current_timezone()
     participants = _responses(survey, filters).filter(Exists(Answer.objects.filter(response=OuterRef("pk"))))
     last = None
@@ -324,40 +372,28 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
         # Response ids come back as text, not as UUID objects: building ~30 UUIDs per
         # participant was most of the export's time. PostgreSQL writes them with hyphens,
         # SQLite as 32 hex digits: both spellings point to the same response.
-        answers: dict = {rid: {} for rid in ids}
-        chosen: dict = {rid: {} for rid in ids}
+        stored: dict = {rid: [] for rid in ids}
         key = {str(rid): rid for rid in ids} | {rid.hex: rid for rid in ids}
-        fields = ("rid", "question_id", "choice_id", "score", "text", "other_text", "comment")
         # The chunk's answers as a range of the (response, question) index; answers of responses
         # in that range that the filters leave out are skipped below.
-        in_chunk = Q(response_id__lte=ids[-1], question_id__in=list(codes))
+        in_chunk = Q(response_id__lte=ids[-1], question_id__in=list(layout.code_of_question))
         if last is not None:
             in_chunk &= Q(response_id__gt=last)
         rows = (
             Answer.objects.filter(in_chunk)
             .annotate(rid=Cast("response_id", output_field=CharField()))
-            .values_list(*fields)
+            .values_list("rid", "id", *columns)
         )
-        for rid, qid, cid, score, text, other, comment in rows:
-            if rid in key:
-                answers[key[rid]][codes[qid]] = (
-                    choice_codes[cid] if cid else None,
-                    score,
-                    text,
-                    other,
-                    comment,
-                )
-        links = (
-            Answer.choices.through.objects.filter(
-                Q(answer__response_id__lte=ids[-1], answer__question_id__in=list(codes))
-                & (Q(answer__response_id__gt=last) if last is not None else Q())
-            )
-            .annotate(rid=Cast("answer__response_id", output_field=CharField()))
-            .values_list("rid", "answer__question_id", "choice_id")
-        )
-        for rid, qid, cid in links:
-            if rid in key:
-                chosen[key[rid]].setdefault(codes[qid], set()).add(choice_codes[cid])
+        for row in rows:
+            if row[0] in key:
+                stored[key[row[0]]].append(row)
+        links = Answer.choices.through.objects.filter(
+            Q(answer__response_id__lte=ids[-1], answer__question_id__in=list(layout.code_of_question))
+            & (Q(answer__response_id__gt=last) if last is not None else Q())
+        ).values_list("answer_id", "choice_id")
+        ticked: dict[int, list[int]] = {}
+        for answer_id, choice_id in links:
+            ticked.setdefault(answer_id, []).append(choice_id)
         for rid, status, language, started, completed, is_test in responses:
             yield ResponseRow(
                 id=str(rid),
@@ -365,15 +401,106 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
                 language=language,
                 started_on=started.astimezone(zone).date(),
                 completed_on=completed.astimezone(zone).date() if completed else None,
-                answers=answers[rid],
-                chosen=chosen[rid],
+                answers=reader.answers(stored.pop(rid), ticked),
                 is_test=is_test,
             )
         last = ids[-1]
 
 
-def export_counts(survey: Survey, layout: Layout, filters: Filters) -> dict[str, int]:
-    """How many non-empty cells each export column has, in two queries."""
+def _stored_columns(layout: Layout) -> list:
+    """``ANSWER_COLUMNS``, those that no kind of the survey keeps its values in (``Kind.
+    value_fields``) read as empty: on SQLite a number or a date column costs a conversion per
+    answer row, given or not, a third of the export's time."""
+    fields = set().union(*(q.kind_module.value_fields(q) for q in layout.questions))
+    none = Value(None, output_field=CharField())  # a field without a conversion
+    empty = {
+        "row": Value(""),
+        "choice_id": none,
+        "score": none,
+        "number": none,
+        "date": none,
+        "text": Value(""),
+    }
+    kept = {VALUE_COLUMNS.get(name, name) for name in fields}
+    return [column if column in kept or column not in empty else empty[column] for column in ANSWER_COLUMNS]
+
+
+class _StoredReader:
+    """One response's answer rows (the response's and the answer's ids, then ``ANSWER_COLUMNS``)
+    turned into AnswerValues by each question's kind (``Kind.from_stored``), as ``surveys.
+    selectors.stored_answers`` does, with what it looks up per row (kinds, codes, the order of
+    the choices) looked up once per export: an export reads hundreds of thousands of answers.
+
+    An answer is a value (frozen): the same stored rows give the same answer, so the answers
+    without a text (choices, scores, numbers, days) are made once each and shared, a bounded
+    number of them at a time.
+    """
+
+    SHARED = 50_000
+
+    def __init__(self, layout: Layout) -> None:
+        self.questions = {q.id: (q, q.kind_module) for q in layout.questions}
+        self.codes = {q.id: q.code for q in layout.questions}
+        # The questions kept in one answer row per statement (grids), read row by row.
+        self.per_row = {q.id for q in layout.questions if "row" in q.kind_module.value_fields(q)}
+        self.choices = {c.id: (c.position, c.code) for q in layout.questions for c in q.choices.all()}
+        self.shared: dict[tuple, AnswerValue] = {}
+
+    def answers(self, rows, ticked: dict[int, list[int]]) -> dict[str, AnswerValue]:
+        answers, several = {}, {}
+        shared, per_row, codes = self.shared, self.per_row, self.codes
+        for row in rows:
+            question_id = row[2]
+            if question_id in per_row:
+                several.setdefault(question_id, []).append(self._stored(row, ticked))
+                continue
+            options = ticked.get(row[1])
+            key = row[2:] if options is None else row[2:] + tuple(sorted(options))
+            value = shared.get(key)
+            if value is None:
+                value = self._read(question_id, [self._stored(row, ticked)], key)
+            answers[codes[question_id]] = value
+        for question_id, stored in several.items():
+            answers[codes[question_id]] = self._read(question_id, stored)
+        return answers
+
+    @staticmethod
+    def _stored(row, ticked) -> tuple:
+        return (*row[3:], ticked.get(row[1]) or ())
+
+    def _read(self, question_id: int, stored: list[tuple], key: tuple | None = None) -> AnswerValue:
+        """The answer of ``stored`` (row, choice, score, number, date, text, other text,
+        comment, ticked choices); kept for the next ones under ``key`` when it has no text."""
+        question, kind = self.questions[question_id]
+        choices = self.choices
+        rows = [
+            StoredRow(
+                row,
+                choices[choice_id][1] if choice_id is not None else None,
+                score,
+                number,
+                date,
+                text,
+                other_text,
+                comment,
+                tuple(choices[i][1] for i in sorted(options, key=lambda i: choices[i][0])),
+            )
+            for row, choice_id, score, number, date, text, other_text, comment, options in stored
+        ]
+        value = kind.from_stored(question, rows)
+        first = rows[0]
+        if first.other_text or first.comment:
+            value = replace(value, other_text=first.other_text, comment=first.comment)
+        elif key is not None and not first.text:
+            if len(self.shared) >= self.SHARED:
+                self.shared.clear()
+            self.shared[key] = value
+        return value
+
+
+def export_counts(survey: Survey, layout: Layout, filters: Filters, cols) -> dict[str, int]:
+    """How many non-empty cells each export column (``cols``, analysis.export.Column) has, in
+    two queries."""
     participants = _responses(survey, filters).filter(Exists(Answer.objects.filter(response=OuterRef("pk"))))
     fixed = participants.aggregate(
         n=Count("pk"), complete=Count("pk", filter=Q(status=Response.Status.COMPLETE))
@@ -388,22 +515,27 @@ def export_counts(survey: Survey, layout: Layout, filters: Filters) -> dict[str,
     }
     rows = (
         _answers(survey, filters, [q.id for q in layout.questions])
-        .values("question_id")
+        .values("question_id", "row")
         .annotate(
             answered=Count("id"),
-            other=Count("id", filter=~Q(other_text="")),
+            other_text=Count("id", filter=~Q(other_text="")),
             comment=Count("id", filter=~Q(comment="")),
             text=Count("id", filter=~Q(text="")),
         )
     )
-    by_id = {q.id: q for q in layout.questions}
+    # Per (question, answer row); a question's "other" and comment are counted over its rows.
+    per_row: dict[tuple[str, str], dict] = {}
+    extras: dict[tuple[str, str], int] = {}
     for row in rows:
-        q = by_id[row["question_id"]]
-        if q.kind == Question.Kind.MULTIPLE:
-            for choice in q.choices.all():
-                counts[f"{q.code}__{choice.code}"] = row["answered"]
-        else:
-            counts[q.code] = row["text"] if q.kind == Question.Kind.TEXT else row["answered"]
-        counts[f"{q.code}__other_text"] = row["other"]
-        counts[f"{q.code}__comment"] = row["comment"]
+        code = layout.code_of_question[row["question_id"]]
+        per_row[(code, row["row"])] = row
+        for part in ("other_text", "comment"):
+            extras[(code, part)] = extras.get((code, part), 0) + row[part]
+    for col in cols:
+        if col.part == "value":
+            # A cell is empty when the answer is missing, or, for a text, when it is "".
+            found = per_row.get((col.question, col.row), {})
+            counts[col.name] = found.get("text" if col.source == "text" else "answered", 0)
+        elif col.part in ("other_text", "comment"):
+            counts[col.name] = extras.get((col.question, col.part), 0)
     return counts

@@ -54,33 +54,24 @@ def overview(ctx: Context) -> tuple[participation.Participation, list[participat
 @dataclass(frozen=True)
 class QuestionResult:
     info: QuestionInfo
-    summary: distributions.ChoiceSummary | distributions.ScaleSummary | distributions.TextSummary
+    summary: distributions.Summary  # the one its kind gives (Kind.summarize)
     comments: distributions.TextSummary | None = None
 
 
 def question_results(ctx: Context, codes: list[str] | None = None) -> list[QuestionResult]:
-    """Every question's distribution (or those of ``codes``), in questionnaire order."""
+    """Every question's distribution (or those of ``codes``), in questionnaire order: what was
+    counted of its answers, summarized by its kind. Notes, which ask nothing, have none."""
     counts = queries.value_counts(ctx.survey, ctx.layout, ctx.filters, codes)
+    by_question = {code: rows for code, rows in counts.groupby("question")} if len(counts) else {}
     results = []
     for question in ctx.layout.questions:
         if codes is not None and question.code not in codes:
             continue
         info = ctx.questions[question.code]
-        mine = counts[counts["question"] == question.code]
-        values = mine[mine["value"].notna()].groupby("value")["n"].sum()
-        respondents = int(mine[mine["value"].isna()]["n"].sum())
-        other = None
-        if any(c.is_other for c in question.choices.all()):
-            other = queries.texts(ctx.survey, ctx.filters, question.id, "other_text")[1]
-        if info.kind == "single":
-            summary = distributions.single_choice(info.choice_codes, values, other or ())
-        elif info.kind == "multiple":
-            summary = distributions.multiple_choice(info.choice_codes, values, respondents, other or ())
-        elif info.kind == "scale":
-            scores = pd.Series({int(k): int(v) for k, v in values.items()}, dtype="int64")
-            summary = distributions.scale(scores, info.scale_min, info.scale_max)
-        else:
-            summary = distributions.free_text(*queries.texts(ctx.survey, ctx.filters, question.id, "text"))
+        kind = info.kind_module
+        if not kind.answerable:
+            continue
+        summary = kind.summarize(info, _counted(ctx, question, info, by_question.get(question.code)))
         comments = None
         if question.has_comment:
             comments = distributions.free_text(
@@ -88,6 +79,30 @@ def question_results(ctx: Context, codes: list[str] | None = None) -> list[Quest
             )
         results.append(QuestionResult(info, summary, comments))
     return results
+
+
+def _counted(ctx: Context, question, info: QuestionInfo, rows: pd.DataFrame | None) -> distributions.Counted:
+    """What was counted of one question's answers (``rows``: its lines of value_counts), with
+    the texts its kind reads as they are and the latest "other, please specify"."""
+    if rows is None:
+        rows = pd.DataFrame(columns=["question", "row", "value", "n"])
+    given = rows[rows["value"].notna()]
+    whole = given[given["row"] == ""]
+    per_statement = {
+        statement: mine.groupby("value")["n"].sum()
+        for statement, mine in given[given["row"] != ""].groupby("row")
+    }
+    texts = (0, [])
+    if "text" in info.kind_module.value_fields(info):
+        texts = queries.texts(ctx.survey, ctx.filters, question.id, "text")
+    other = queries.texts(ctx.survey, ctx.filters, question.id, "other_text")[1] if info.has_other else []
+    return distributions.Counted(
+        values=whole.groupby("value")["n"].sum(),
+        respondents=int(rows[rows["value"].isna()]["n"].sum()),
+        rows=per_statement,
+        other_texts=other,
+        texts=texts,
+    )
 
 
 @dataclass(frozen=True)
@@ -120,9 +135,14 @@ def subgroup_table(ctx: Context) -> list[SubgroupRow]:
 
 
 def crosstab_variables(ctx: Context) -> list[Variable]:
-    """What the cross-tabulation tool offers: groupings, outcomes, single-choice questions."""
-    singles = [ctx.plan.variable(q.code, ctx.questions) for q in ctx.layout.questions if q.kind == "single"]
-    return ctx.plan.groupings + ctx.plan.outcomes + singles
+    """What the cross-tabulation tool offers: groupings, outcomes, and the questions whose
+    answer is one category (single choices, dropdowns)."""
+    categories = [
+        ctx.plan.variable(info.code, ctx.questions)
+        for info in ctx.questions.values()
+        if info.kind_module.analysis_role == "category"
+    ]
+    return ctx.plan.groupings + ctx.plan.outcomes + categories
 
 
 def crosstab(ctx: Context, row_code: str, col_code: str) -> subgroups.Crosstab | None:

@@ -5,35 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 from . import report
-from .distributions import ChoiceSummary, ScaleSummary, TextSummary
-
-
-def _rounded(value, digits: int = 4):
-    return None if value is None else round(value, digits)
-
-
-def _rows(rows) -> dict:
-    return {r.code: {"count": r.count, "percent": _rounded(r.percent)} for r in rows}
+from .distributions import rounded as _rounded
 
 
 def question(result: report.QuestionResult) -> dict:
-    s = result.summary
-    data: dict = {"kind": result.info.kind, "n": s.n}
-    if isinstance(s, ChoiceSummary):
-        data.update(choices=_rows(s.rows), other_texts=s.other_texts)
-    elif isinstance(s, ScaleSummary):
-        data.update(
-            mean=_rounded(s.mean),
-            sd=_rounded(s.sd),
-            median=s.median,
-            q1=s.q1,
-            q3=s.q3,
-            counts={r.code: r.count for r in s.counts},
-            bins=_rows(s.bins),
-            share_8_plus=_rounded(s.share_8_plus),
-        )
-    elif isinstance(s, TextSummary):
-        data.update(texts=s.texts)
+    """The kind, then the figures its kind gives (``Kind.summary_data``), then the comments."""
+    info = result.info
+    data: dict = {"kind": info.kind, **info.kind_module.summary_data(info, result.summary)}
     if result.comments is not None:
         data["comments"] = result.comments.texts
     return data
@@ -63,8 +41,11 @@ def subgroup_row(row: report.SubgroupRow) -> dict:
     }
 
 
-def full_report(ctx: report.Context) -> dict:
+def full_report(ctx: report.Context, results: list[report.QuestionResult] | None = None) -> dict:
+    """The whole report; ``results``: the questions' results, when already computed."""
     summary, steps = report.overview(ctx)
+    if results is None:
+        results = report.question_results(ctx)
     return {
         "survey": ctx.survey.slug,
         "instrument_version": ctx.survey.instrument_version,
@@ -76,6 +57,6 @@ def full_report(ctx: report.Context) -> dict:
         "completion_rate": _rounded(summary.completion_rate),
         "per_day": [{"date": day.isoformat(), "participants": n} for day, n in summary.per_day],
         "funnel": [dataclasses.asdict(s) for s in steps],
-        "questions": {r.info.code: question(r) for r in report.question_results(ctx)},
+        "questions": {r.info.code: question(r) for r in results},
         "subgroups": [subgroup_row(row) for row in report.subgroup_table(ctx)],
     }

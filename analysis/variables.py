@@ -1,12 +1,16 @@
-"""Categorical variables the analyses compare: a single-choice question as it is, or a variable
-derived from one (the paper's groupings and outcomes), defined as data with the instrument.
+"""What the analyses know of a question (``QuestionInfo``, read by its kind), and the categorical
+variables they compare: a question whose answer is one category (a single choice) as it is, or a
+variable derived from one (the paper's groupings and outcomes), defined as data with the instrument.
 
 Raw values are strings: a choice code, or a score written as digits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
 
 Label = dict  # {"fr": ..., "en": ...}
 
@@ -17,18 +21,44 @@ def pick(label: Label, language: str) -> str:
 
 @dataclass(frozen=True)
 class QuestionInfo:
-    """What the analyses need to know of a question (built from the instrument)."""
+    """What the analyses need to know of a question (built from the instrument): what its kind
+    (``kind_module``, surveys/kinds/) reads to give its columns, codebook, statistics and chart.
+    Settings that are not the kind's own stay empty."""
 
     code: str
-    kind: str  # single, multiple, scale, text
+    kind: str  # a name of surveys.kinds.KINDS
     text: Label
     choices: tuple[tuple[str, Label], ...] = ()
     scale_min: int | None = None
     scale_max: int | None = None
+    number_min: Decimal | None = None
+    number_max: Decimal | None = None
+    decimals: int = 0  # a number's decimal places: 0 for a whole number
+    unit: Label = field(default_factory=dict)
+    date_min: dt.date | None = None
+    date_max: dt.date | None = None
+    statements: tuple[tuple[str, Label], ...] = ()  # a grid's, (code, text)
+    has_other: bool = False  # one of the choices is "other, please specify"
+    page: int = 0  # the position of its page
+
+    @property
+    def kind_module(self):
+        """Everything about the question's kind (surveys/kinds/): the analyses ask it."""
+        from surveys.kinds import kind
+
+        return kind(self.kind)
 
     @property
     def choice_codes(self) -> list[str]:
         return [code for code, _ in self.choices]
+
+    @cached_property
+    def choice_labels(self) -> dict[str, Label]:
+        return dict(self.choices)
+
+    @property
+    def statement_codes(self) -> list[str]:
+        return [code for code, _ in self.statements]
 
 
 @dataclass(frozen=True)
@@ -54,7 +84,7 @@ class Variable:
 
 
 def question_variable(q: QuestionInfo) -> Variable:
-    """A single-choice question, its choices as categories."""
+    """A question whose answer is one category (a single choice), its choices as categories."""
     categories = tuple(Category(code, label) for code, label in q.choices)
     return Variable(q.code, q.text, q.code, categories, {c.code: c.code for c in categories})
 
@@ -113,12 +143,12 @@ class AnalysisPlan:
     outcomes: list[Variable]
 
     def variable(self, code: str, questions: dict[str, QuestionInfo]) -> Variable | None:
-        """A grouping, an outcome or a single-choice question, by code."""
+        """A grouping, an outcome or a question whose answer is one category, by code."""
         for v in self.groupings + self.outcomes:
             if v.code == code:
                 return v
         q = questions.get(code)
-        return question_variable(q) if q and q.kind == "single" else None
+        return question_variable(q) if q and q.kind_module.analysis_role == "category" else None
 
 
 def analysis_plan(spec: dict, questions: dict[str, QuestionInfo]) -> AnalysisPlan:

@@ -69,15 +69,18 @@ def overview(request, slug):
 @staff_required
 def results(request, slug):
     ctx, page = _context(request, slug)
-    # A chart beside each choice question, and one before each group of 0-10 statements.
-    group_charts = {
-        codes[0]: f"scales-page-{position}" for position, codes in figures.scale_groups(ctx).items()
-    }
+    # Each question shown by the partial its kind chooses, with the chart that shows it where
+    # the chart first comes: beside a choice question, before a group of 0-10 statements.
+    names = figures.question_charts(ctx)
+    shown = set()
     results = []
     for result in report.question_results(ctx):
-        code = result.info.code
-        chart = f"question-{code}" if result.info.kind in ("single", "multiple") else group_charts.get(code)
-        results.append((result, chart))
+        info = result.info
+        chart = names.get(info.code)
+        if chart in shown:
+            chart = None
+        shown.add(chart)
+        results.append((result, chart, info.kind_module.results_template(info)))
     page.update(results=results, language=get_language(), tab="results")
     return render(request, "analysis/results.html", page)
 

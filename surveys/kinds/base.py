@@ -43,7 +43,7 @@ ANALYSIS_PARTS = (
     "export_columns",
     "export_cells",
     "codebook",
-    "counted",
+    "value_fields",
     "summarize",
     "chart_name",
     "chart",
@@ -177,14 +177,16 @@ class Kind:
         """What the codebook says of each of ``export_columns``."""
         raise NotImplementedError
 
-    def counted(self, info: QuestionInfo) -> tuple[str, ...]:
-        """The answer fields whose values the statistics count (``analysis.queries``): "choice",
-        "score", "number", "date" or "ticked" (the options of a multiple choice), after "row"
-        when counted per statement; "text" for texts read as they are; () for nothing."""
+    def value_fields(self, info: QuestionInfo) -> tuple[str, ...]:
+        """The answer fields that hold the kind's values, what ``from_stored`` reads and the
+        statistics count (``analysis.queries``): "choice", "score", "number", "date", "ticked"
+        (the options of a multiple choice), "text" (read as they are, not counted), after "row"
+        when there is one answer row per statement; () for none."""
         raise NotImplementedError
 
     def summarize(self, info: QuestionInfo, counted: distributions.Counted) -> distributions.Summary | None:
-        """The question's statistics (analysis/distributions.py) from what was counted."""
+        """The question's statistics (analysis/distributions.py) from what was counted of the
+        ``value_fields`` of its answers."""
         raise NotImplementedError
 
     def chart_name(self, info: QuestionInfo) -> str | None:

@@ -129,7 +129,7 @@ class DateKind(Kind):
             values += f", until {high.isoformat()}"
         return [CodebookEntry(self.name, values, info.text)]
 
-    def counted(self, info):
+    def value_fields(self, info):
         return ("date",)
 
     def summarize(self, info, counted):

@@ -11,6 +11,9 @@ from .single import Single
 
 
 class Dropdown(Single):
+    """A single choice to the analyses too: its column, statistics and chart are a single
+    choice's (only its codebook's kind says "dropdown")."""
+
     name = "dropdown"
     label = _("Single choice in a list")
 

@@ -155,7 +155,7 @@ class Grid(ChoiceFamily):
             for _code, text in info.statements
         ]
 
-    def counted(self, info):
+    def value_fields(self, info):
         return ("row", "choice")
 
     def summarize(self, info, counted):

@@ -10,8 +10,13 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from analysis import distributions
+from analysis.export import CodebookEntry, Column
+
 from ..values import AnswerValue
-from .base import ChoiceFamily, choices_of, required_error
+from .base import ChoiceFamily, choice_chart, choices_of, required_error, with_suffix
+
+TICKS = "1 = chosen | 0 = not chosen | empty = not answered"
 
 
 class Multiple(ChoiceFamily):
@@ -57,6 +62,45 @@ class Multiple(ChoiceFamily):
 
     def from_stored(self, question, rows):
         return AnswerValue(choices=rows[0].ticked)
+
+    # The analyses: a 0/1 column per option, % of the respondents who ticked each (these can sum
+    # past 100), a bar per option.
+
+    def export_columns(self, info):
+        return [
+            Column(f"{info.code}__{code}", info.code, "value", key=code, source="ticked")
+            for code in info.choice_codes
+        ]
+
+    def export_cells(self, info, value, cells):
+        ticked = value.choices
+        return [cells.flag(code in ticked) for code in info.choice_codes]
+
+    def codebook(self, info):
+        return [
+            CodebookEntry("multiple (one option)", TICKS, with_suffix(info.text, label))
+            for _code, label in info.choices
+        ]
+
+    def value_fields(self, info):
+        return ("ticked",)
+
+    def summarize(self, info, counted):
+        return distributions.multiple_choice(
+            info.choice_codes, counted.values, counted.respondents, counted.other_texts
+        )
+
+    def chart_name(self, info):
+        return f"question-{info.code}"
+
+    def chart(self, results, language, page_title):
+        return choice_chart(results[0], language)
+
+    def summary_data(self, info, summary):
+        return summary.as_data()
+
+    def results_template(self, info):
+        return "analysis/results/choice.html"
 
 
 KIND = Multiple()

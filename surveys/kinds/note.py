@@ -47,5 +47,34 @@ class Note(Kind):
     def from_stored(self, question, rows):
         return AnswerValue()
 
+    # The analyses: nothing to export, count or draw; the results leave notes out.
+
+    def export_columns(self, info):
+        return []
+
+    def export_cells(self, info, value, cells):
+        return []
+
+    def codebook(self, info):
+        return []
+
+    def value_fields(self, info):
+        return ()
+
+    def summarize(self, info, counted):
+        return None
+
+    def chart_name(self, info):
+        return None
+
+    def chart(self, results, language, page_title):
+        return None
+
+    def summary_data(self, info, summary):
+        return {}
+
+    def results_template(self, info):
+        return ""
+
 
 KIND = Note()

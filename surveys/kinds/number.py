@@ -188,7 +188,7 @@ class Number(Kind):
         units = " | ".join(dict.fromkeys(u for u in (info.unit.get("fr"), info.unit.get("en")) if u))
         return [CodebookEntry(self.name, f"{what}; unit: {units}" if units else what, info.text)]
 
-    def counted(self, info):
+    def value_fields(self, info):
         return ("number",)
 
     def summarize(self, info, counted):

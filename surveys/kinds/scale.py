@@ -123,7 +123,7 @@ class Scale(Kind):
     def codebook(self, info):
         return [CodebookEntry(self.name, f"{info.scale_min}-{info.scale_max} (integer)", info.text)]
 
-    def counted(self, info):
+    def value_fields(self, info):
         return ("score",)
 
     def summarize(self, info, counted):

@@ -6,8 +6,11 @@ from crispy_forms.layout import Field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from analysis import distributions
+from analysis.export import CodebookEntry, Column
+
 from ..values import AnswerValue
-from .base import ChoiceFamily, choices_of, required_error
+from .base import ChoiceFamily, choice_chart, choice_values, choices_of, required_error
 
 
 class Single(ChoiceFamily):
@@ -42,6 +45,35 @@ class Single(ChoiceFamily):
 
     def from_stored(self, question, rows):
         return AnswerValue(choice=rows[0].choice)
+
+    # The analyses: a column of choice codes, % of those who answered, a bar per choice.
+
+    def export_columns(self, info):
+        return [Column(info.code, info.code, "value", source="choice")]
+
+    def export_cells(self, info, value, cells):
+        return [cells.choice(info.code, value.choice)]
+
+    def codebook(self, info):
+        return [CodebookEntry(self.name, choice_values(info), info.text)]
+
+    def value_fields(self, info):
+        return ("choice",)
+
+    def summarize(self, info, counted):
+        return distributions.single_choice(info.choice_codes, counted.values, counted.other_texts)
+
+    def chart_name(self, info):
+        return f"question-{info.code}"
+
+    def chart(self, results, language, page_title):
+        return choice_chart(results[0], language)
+
+    def summary_data(self, info, summary):
+        return summary.as_data()
+
+    def results_template(self, info):
+        return "analysis/results/choice.html"
 
 
 KIND = Single()

@@ -6,6 +6,9 @@ from crispy_forms.layout import Field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from analysis import distributions
+from analysis.export import CodebookEntry, Column
+
 from ..values import AnswerValue
 from .base import Kind, required_error
 
@@ -34,6 +37,35 @@ class FreeText(Kind):
 
     def from_stored(self, question, rows):
         return AnswerValue(text=rows[0].text)
+
+    # The analyses: a column of texts (made inert in a spreadsheet), how many, the latest ones.
+
+    def export_columns(self, info):
+        return [Column(info.code, info.code, "value", source="text")]
+
+    def export_cells(self, info, value, cells):
+        return [cells.text(value.text)]
+
+    def codebook(self, info):
+        return [CodebookEntry(self.name, "", info.text)]
+
+    def value_fields(self, info):
+        return ("text",)
+
+    def summarize(self, info, counted):
+        return distributions.free_text(*counted.texts)
+
+    def chart_name(self, info):
+        return None
+
+    def chart(self, results, language, page_title):
+        return None
+
+    def summary_data(self, info, summary):
+        return summary.as_data()
+
+    def results_template(self, info):
+        return "analysis/results/text.html"
 
 
 KIND = FreeText()

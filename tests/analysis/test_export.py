@@ -13,9 +13,9 @@ from analysis.export import (
     columns,
     csv_lines,
     neutralise,
-    row_values,
 )
 from analysis.variables import QuestionInfo
+from surveys.values import AnswerValue as A
 
 YES_NO = (("yes", {"fr": "Oui", "en": "Yes"}), ("no", {"fr": "Non", "en": "No"}))
 QUESTIONS = [
@@ -57,10 +57,14 @@ COLUMNS = columns(QUESTIONS)
 LABELS = {("Q6", "yes"): "Oui", ("Q6", "no"): "Non"}
 
 
-def row(answers=None, chosen=None):
-    return ResponseRow(
-        "0b9c…", "complete", "fr", dt.date(2022, 6, 1), dt.date(2022, 6, 2), answers or {}, chosen or {}
-    )
+def row(answers=None):
+    return ResponseRow("0b9c…", "complete", "fr", dt.date(2022, 6, 1), dt.date(2022, 6, 2), answers or {})
+
+
+def row_values(row, cols, labels, options):
+    from analysis.export import row_values
+
+    return row_values(row, cols, labels, options, QUESTIONS)
 
 
 def test_the_columns_follow_the_questionnaire():
@@ -82,12 +86,12 @@ def test_the_columns_follow_the_questionnaire():
 
 def test_a_complete_row_holds_codes_scores_ticks_and_texts():
     answers = {
-        "Q6": ("yes", None, "", "", "rural"),
-        "Q11": (None, 9, "", "", ""),
-        "Q21": (None, None, "", "Entraide", ""),
-        "Q27": (None, None, "Merci", "", ""),
+        "Q6": A(choice="yes", comment="rural"),
+        "Q11": A(score=9),
+        "Q21": A(choices=("other",), other_text="Entraide"),
+        "Q27": A(text="Merci"),
     }
-    cells = row_values(row(answers, {"Q21": {"other"}}), COLUMNS, LABELS, Options())
+    cells = row_values(row(answers), COLUMNS, LABELS, Options())
     assert cells == [
         "0b9c…",
         "complete",
@@ -105,17 +109,17 @@ def test_a_complete_row_holds_codes_scores_ticks_and_texts():
 
 
 def test_unanswered_and_hidden_questions_are_empty_not_zero():
-    cells = row_values(row({"Q6": ("no", None, "", "", "")}), COLUMNS, LABELS, Options())
+    cells = row_values(row({"Q6": A(choice="no")}), COLUMNS, LABELS, Options())
     assert cells[5:] == ["no", "", "", "", "", "", ""]
 
 
 def test_labels_replace_choice_codes():
-    cells = row_values(row({"Q6": ("yes", None, "", "", "")}), COLUMNS, LABELS, Options(labels="fr"))
+    cells = row_values(row({"Q6": A(choice="yes")}), COLUMNS, LABELS, Options(labels="fr"))
     assert cells[5] == "Oui"
 
 
 def test_an_in_progress_response_has_no_completion_date():
-    partial = ResponseRow("id", "in_progress", "en", dt.date(2022, 6, 1), None, {}, {})
+    partial = ResponseRow("id", "in_progress", "en", dt.date(2022, 6, 1), None, {})
     assert row_values(partial, COLUMNS, LABELS, Options())[:5] == [
         "id",
         "in_progress",
@@ -129,7 +133,7 @@ def test_hostile_cells_are_neutralised():
     for hostile in ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "\ncmd"):
         assert neutralise(hostile) == "'" + hostile
     assert neutralise("Très bien = parfait") == "Très bien = parfait"
-    answers = {"Q27": (None, None, "=cmd|' /C calc'!A0", "", ""), "Q6": ("yes", None, "", "", "@evil")}
+    answers = {"Q27": A(text="=cmd|' /C calc'!A0"), "Q6": A(choice="yes", comment="@evil")}
     cells = row_values(row(answers), COLUMNS, LABELS, Options())
     assert cells[-1] == "'=cmd|' /C calc'!A0" and cells[6] == "'@evil"
 
@@ -152,9 +156,9 @@ def test_the_french_excel_variant_has_a_bom_and_semicolons():
     assert parse(lines, ";") == [["a", "b"], ["1", "Médecine; générale"]]
 
 
-def test_the_french_excel_variant_writes_decimal_commas():
-    cells = row_values(row({"Q11": (None, 7.5, "", "", "")}), COLUMNS, LABELS, Options(excel_fr=True))
-    assert cells[7] == "7,5"
+def test_a_multiple_choice_answered_without_an_option_has_zeros_not_empty_cells():
+    cells = row_values(row({"Q21": A(choices=("speed",))}), COLUMNS, LABELS, Options())
+    assert cells[8:11] == ["1", "0", ""]
 
 
 def test_the_codebook_describes_every_column():
@@ -182,7 +186,7 @@ def test_an_export_with_test_responses_has_an_is_test_column_after_the_dates():
     cols = columns(QUESTIONS, with_tests=True)
     assert [c.name for c in cols][4:7] == ["completed_on", "is_test", "Q6"]
     day = dt.date(2022, 6, 1)
-    pilot = ResponseRow("id", "complete", "fr", day, day, {}, {}, is_test=True)
+    pilot = ResponseRow("id", "complete", "fr", day, day, {}, is_test=True)
     assert row_values(pilot, cols, LABELS, Options())[5] == "1"
     assert row_values(row(), cols, LABELS, Options())[5] == "0"
 

@@ -34,7 +34,8 @@ class Command(BaseCommand):
             raise CommandError(f"No survey '{slug}'.")
         filters = Filters(complete_only=complete_only, start=start, end=end, include_tests=include_tests)
         ctx = report.Context.load(survey, filters)
-        data = serialize.full_report(ctx)
+        results = report.question_results(ctx)
+        data = serialize.full_report(ctx, results)
         if options["json"]:
             self.stdout.write(_dumps(data))
             return
@@ -42,11 +43,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{data['participants']} participants, {data['complete']} complete ({rate})")
         if data["test_responses_left_out"]:
             self.stdout.write(f"{data['test_responses_left_out']} test responses left out (--include-tests)")
-        for code, q in data["questions"].items():
-            if q["kind"] == "scale":
-                self.stdout.write(f"{code} (n={q['n']}): mean {q['mean']}, >= 8: {q['share_8_plus']} %")
+        for result in results:
+            # A summary with figures worth a line (a scale's mean…) says them; others their kind.
+            info, headline = result.info, getattr(result.summary, "headline", "")
+            if headline:
+                self.stdout.write(f"{info.code} (n={result.summary.n}): {headline}")
             else:
-                self.stdout.write(f"{code} (n={q['n']}, {q['kind']})")
+                self.stdout.write(f"{info.code} (n={result.summary.n}, {info.kind})")
         for row in data["subgroups"]:
             tests = ", ".join(
                 f"{g}: p={c['p_value']:.3g}" if c["p_value"] is not None else f"{g}: n/a"

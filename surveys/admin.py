@@ -43,6 +43,10 @@ from .services import DeletionNotConfirmed, responses_delete
 from .structure import FROZEN_FIELDS, StructureFrozen, check_deletion, check_structure, frozen_reason
 from .validation import condition_error
 
+admin.site.site_header = _("medsurvey · investigators’ workspace")
+admin.site.site_title = _("medsurvey")
+admin.site.index_title = _("Surveys, responses and results")
+
 # Sent back by a change form whose structure was editable when it was opened: should answers
 # have arrived since, its frozen fields are validated (and refused) rather than silently ignored.
 EDITABLE_MARK = "_structure_editable"
@@ -529,6 +533,16 @@ class QuestionAdmin(FrozenStructureAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "condition_shown"]
 
+    def save_formset(self, request, form, formset, change):
+        """Choices and statements are kept for the kinds that have them (a new question's page
+        offers both before its kind is known)."""
+        kind = KINDS[form.instance.kind]
+        keep = kind.has_choices if formset.model is Choice else kind.has_statements
+        if keep or formset.model not in (Choice, Statement):
+            super().save_formset(request, form, formset, change)
+        else:  # nothing saved: the change message finds nothing either
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
     @admin.display(description=_("shown"))
     def condition_shown(self, obj):
         if obj is None or not obj.condition:
@@ -537,7 +551,9 @@ class QuestionAdmin(FrozenStructureAdmin):
         return ConditionBuilder.describe(obj.condition, list(earlier.prefetch_related("choices")))
 
     def get_inline_instances(self, request, obj=None):
-        kind = KINDS.get(obj.kind) if obj is not None else None
+        if obj is None:  # a new question: its kind is chosen on the same page
+            return super().get_inline_instances(request, obj)
+        kind = KINDS.get(obj.kind)
         wanted = {
             ChoiceInline: bool(kind and kind.has_choices),
             StatementInline: bool(kind and kind.has_statements),

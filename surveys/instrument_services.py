@@ -435,3 +435,34 @@ def suggested_code(survey: Survey, text: str) -> str:
         n += 1
         code = f"{base}_{n}"
     return code
+
+
+# ---------------------------------------------------------------------------------------------
+# Investigators
+
+INVESTIGATORS = "Investigators"
+# What an investigator may do in the admin: build and change surveys, read responses, delete
+# them (test runs freely, real ones after confirming their number). Sign-in records, users and
+# groups stay with the administrators (superusers).
+INVESTIGATOR_PERMISSIONS = [
+    *(
+        f"{action}_{model}"
+        for model in ("survey", "page", "question", "choice", "statement")
+        for action in ("add", "change", "delete", "view")
+    ),
+    "view_response",
+    "delete_response",
+]
+
+
+def investigators_group():
+    """The group of investigators, with exactly their permissions (created or brought up to
+    date)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=INVESTIGATORS)
+    permissions = Permission.objects.filter(
+        content_type__app_label="surveys", codename__in=INVESTIGATOR_PERMISSIONS
+    )
+    group.permissions.set(permissions)
+    return group

@@ -33,21 +33,64 @@ class Survey(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    instrument_version = models.CharField(_("instrument version"), max_length=40)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
-    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
-    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
-    title_fr = models.CharField(_("title (French)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    introduction_fr = models.TextField(_("introduction (French)"), blank=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=80,
+        unique=True,
+        help_text=_(
+            "The survey's name in its link (/s/<name>/): lowercase letters, digits and hyphens, e.g. "
+            "cme-needs-2027. It cannot change once there are answers."
+        ),
+    )
+    instrument_version = models.CharField(
+        _("instrument version"),
+        max_length=40,
+        help_text=_(
+            "Your name for this version of the questionnaire, e.g. 2027.1: it is written in every export."
+        ),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text=_("Draft: only you can try it. Open: respondents can answer. Closed: no more answers."),
+    )
+    opens_at = models.DateTimeField(
+        _("opens at"), null=True, blank=True, help_text=_("Optional: an open survey takes answers from then.")
+    )
+    closes_at = models.DateTimeField(
+        _("closes at"), null=True, blank=True, help_text=_("Optional: the survey takes no answer from then.")
+    )
+    title_fr = models.CharField(_("title (French)"), max_length=200, help_text=_("Shown on every page."))
+    title_en = models.CharField(
+        _("title (English)"), max_length=200, blank=True, help_text=_("Empty: the French title is shown.")
+    )
+    introduction_fr = models.TextField(
+        _("introduction (French)"), blank=True, help_text=_("The study in a few lines, on the first page.")
+    )
     introduction_en = models.TextField(_("introduction (English)"), blank=True)
-    consent_fr = models.TextField(_("consent (French)"), blank=True)
+    consent_fr = models.TextField(
+        _("consent (French)"),
+        blank=True,
+        help_text=_("What respondents agree to before the first question (voluntary, anonymous…)."),
+    )
     consent_en = models.TextField(_("consent (English)"), blank=True)
-    ethics_approval = models.CharField(_("ethics approval"), max_length=300, blank=True)
-    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    ethics_approval = models.CharField(
+        _("ethics approval"), max_length=300, blank=True, help_text=_("The committee and its reference.")
+    )
+    contact = models.CharField(
+        _("contact"), max_length=300, blank=True, help_text=_("Who respondents can write to about the study.")
+    )
     # Groupings and outcomes of the subgroup comparisons, from the instrument file's `analysis`.
-    analysis = models.JSONField(_("analysis plan"), default=dict, blank=True)
+    analysis = models.JSONField(
+        _("analysis plan"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The groupings and outcomes of the subgroup comparisons (Table 1): edit them on the plan's page."
+        ),
+    )
     # Renewed whenever a page, question or choice of the survey changes (surveys/signals.py):
     # each process keeps the survey's layout in memory for as long as the stamp is the same.
     layout_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -95,11 +138,15 @@ class Survey(models.Model):
 
 
 class Page(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="pages")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="pages"
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    lead_in_fr = models.TextField(_("lead-in (French)"), blank=True)
+    lead_in_fr = models.TextField(
+        _("lead-in (French)"), blank=True, help_text=_("Optional: a sentence under the title.")
+    )
     lead_in_en = models.TextField(_("lead-in (English)"), blank=True)
     # Shown only when this holds (surveys/conditions.py: data such as {"question": "Q19", "is":
     # "yes"}); conditions refer to questions of earlier pages.
@@ -139,19 +186,58 @@ class Question(models.Model):
         GRID = "grid", _("Grid of statements")
         NOTE = "note", _("Note (no answer)")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="questions")
-    code = models.CharField(_("code"), max_length=40)
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
+    )
+    page = models.ForeignKey(
+        Page,
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        related_name="questions",
+        help_text=_("The page it is on: one of this survey's pages."),
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        help_text=_(
+            "The name of the question's variable in exports and analyses (e.g. Q4 or specialty): "
+            "letters, digits and _. It cannot change once there are answers."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"))
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
-    text_fr = models.TextField(_("text (French)"))
-    text_en = models.TextField(_("text (English)"), blank=True)
-    help_fr = models.TextField(_("help text (French)"), blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind,
+        help_text=_("Saving shows the fields of this kind (choices, bounds…)."),
+    )
+    text_fr = models.TextField(_("text (French)"), help_text=_("The question as respondents read it."))
+    text_en = models.TextField(
+        _("text (English)"), blank=True, help_text=_("Empty: English respondents read the French text.")
+    )
+    help_fr = models.TextField(
+        _("help text (French)"),
+        blank=True,
+        help_text=_("Optional: shown under the question (e.g. “Several answers possible”)."),
+    )
     help_en = models.TextField(_("help text (English)"), blank=True)
-    required = models.BooleanField(_("required"), default=True)
-    has_comment = models.BooleanField(_("optional comment box"), default=False)
-    scale_min = models.PositiveSmallIntegerField(_("scale minimum"), null=True, blank=True)
-    scale_max = models.PositiveSmallIntegerField(_("scale maximum"), null=True, blank=True)
+    required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_(
+            "Respondents cannot go to the next page without answering it, when it is shown. Going back "
+            "never requires anything."
+        ),
+    )
+    has_comment = models.BooleanField(
+        _("optional comment box"), default=False, help_text=_("A box under the question for a free comment.")
+    )
+    scale_min = models.PositiveSmallIntegerField(
+        _("scale minimum"), null=True, blank=True, help_text=_("0 to 10; empty: 0.")
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        _("scale maximum"), null=True, blank=True, help_text=_("0 to 10; empty: 10.")
+    )
     scale_min_label_fr = models.CharField(_("minimum anchor (French)"), max_length=100, blank=True)
     scale_min_label_en = models.CharField(_("minimum anchor (English)"), max_length=100, blank=True)
     scale_max_label_fr = models.CharField(_("maximum anchor (French)"), max_length=100, blank=True)
@@ -253,8 +339,12 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
-    code = models.CharField(_("code"), max_length=60)
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
+    )
+    code = models.CharField(
+        _("code"), max_length=60, help_text=_("The value in exports (e.g. yes, 1): letters, digits and _.")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     label_fr = models.CharField(_("label (French)"), max_length=300)
     label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
@@ -292,8 +382,12 @@ class Choice(models.Model):
 class Statement(models.Model):
     """A row of a grid: statements share the grid question's choices, one answer each."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="statements")
-    code = models.CharField(_("code"), max_length=40)
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="statements"
+    )
+    code = models.CharField(
+        _("code"), max_length=40, help_text=_("Its variable is <question code>__<this code> in exports.")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     text_fr = models.CharField(_("statement (French)"), max_length=500)
     text_en = models.CharField(_("statement (English)"), max_length=500, blank=True)

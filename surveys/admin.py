@@ -46,6 +46,8 @@ from .validation import condition_error
 admin.site.site_header = _("medsurvey · investigators’ workspace")
 admin.site.site_title = _("medsurvey")
 admin.site.index_title = _("Surveys, responses and results")
+# Three kinds of pages need no side menu: the survey editor has the whole width of the window.
+admin.site.enable_nav_sidebar = False
 
 # Sent back by a change form whose structure was editable when it was opened: should answers
 # have arrived since, its frozen fields are validated (and refused) rather than silently ignored.
@@ -163,10 +165,23 @@ class FrozenStructureInline(admin.TabularInline):
         return not frozen and super().has_delete_permission(request, obj)
 
 
+class OptionalJSONField(forms.JSONField):
+    """A JSON box that shows nothing, not "null", when there is nothing."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
 class PageInline(FrozenStructureInline):
     model = Page
     fields = ["order", "title_fr", "title_en", "lead_in_fr", "lead_in_en", "condition"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}}
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.JSONField: {
+            "form_class": OptionalJSONField,
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 28}),
+        },
+    }
 
 
 class QuestionInline(FrozenStructureInline):
@@ -263,6 +278,9 @@ class SurveyForm(StructureCheckedForm):
 
 @admin.register(Survey)
 class SurveyAdmin(FrozenStructureAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     form = SurveyForm
     list_display = ["slug", "title_fr", "instrument_version", "status", "opens_at", "closes_at"]
     list_filter = ["status"]
@@ -495,6 +513,10 @@ NULLABLE_SETTINGS = {"scale_min", "scale_max", "number_min", "number_max", "deci
 
 @admin.register(Question)
 class QuestionAdmin(FrozenStructureAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin-condition.js"]
+
     form = QuestionForm
     list_display = ["code", "survey", "page", "kind", "text_fr", "required"]
     list_filter = ["survey", "kind"]

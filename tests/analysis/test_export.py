@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 from analysis.export import (
     CODEBOOK_HEADER,
@@ -201,3 +202,120 @@ def test_the_codebook_explains_is_test_and_carries_the_version():
     assert is_test[0] == "is_test" and is_test[7] == "1 = test response | 0 = participant"
     assert is_test[9] == "7"
     assert CODEBOOK_HEADER[-1] == "instrument_version" and {r[-1] for r in rows} == {"2022.1"}
+
+
+# --- numbers, dates, grids and dropdowns, each written by its kind ----------------------------
+
+NEW_KINDS = [
+    ExportQuestion(
+        QuestionInfo(
+            "hours",
+            "number",
+            {"fr": "Heures", "en": "Hours"},
+            number_min=Decimal(0),
+            number_max=Decimal("200.5"),
+            decimals=1,
+            unit={"fr": "h", "en": "h"},
+        ),
+        {"fr": "Vous", "en": "You"},
+        has_other=False,
+        has_comment=False,
+        condition="",
+    ),
+    ExportQuestion(
+        QuestionInfo("last", "date", {"fr": "Dernière", "en": "Last"}, date_max=dt.date(2027, 12, 31)),
+        {"fr": "Vous", "en": "You"},
+        has_other=False,
+        has_comment=False,
+        condition="",
+    ),
+    ExportQuestion(
+        QuestionInfo(
+            "G1",
+            "grid",
+            {"fr": "Avis", "en": "Opinion"},
+            YES_NO,
+            statements=(("useful", {"fr": "Utile", "en": "Useful"}), ("long", {"fr": "Long", "en": "Long"})),
+        ),
+        {"fr": "Vous", "en": "You"},
+        has_other=False,
+        has_comment=True,
+        condition="",
+    ),
+    ExportQuestion(
+        QuestionInfo("spec", "dropdown", {"fr": "Spécialité", "en": "Specialty"}, YES_NO),
+        {"fr": "Vous", "en": "You"},
+        has_other=False,
+        has_comment=False,
+        condition="",
+    ),
+    ExportQuestion(
+        QuestionInfo("intro", "note", {"fr": "Bonjour", "en": "Hello"}),
+        {"fr": "Vous", "en": "You"},
+        has_other=False,
+        has_comment=False,
+        condition="",
+    ),
+]
+NEW_COLUMNS = columns(NEW_KINDS)
+
+
+def new_row(answers, **options):
+    from analysis.export import row_values
+
+    labels = {("G1", "yes"): "Oui", ("G1", "no"): "Non", ("spec", "yes"): "Oui", ("spec", "no"): "Non"}
+    return row_values(row(answers), NEW_COLUMNS, labels, Options(**options), NEW_KINDS)[5:]
+
+
+def test_each_new_kind_has_its_columns_and_a_note_none():
+    assert [c.name for c in NEW_COLUMNS][5:] == [
+        "hours",
+        "last",
+        "G1__useful",
+        "G1__long",
+        "G1__comment",
+        "spec",
+    ]
+    grid = [c for c in NEW_COLUMNS if c.question == "G1" and c.part == "value"]
+    assert [(c.key, c.row, c.source) for c in grid] == [
+        ("useful", "useful", "choice"),
+        ("long", "long", "choice"),
+    ]
+
+
+def test_numbers_days_statements_and_dropdowns_are_written_by_their_kind():
+    answers = {
+        "hours": A(number=Decimal("2.50")),
+        "last": A(date=dt.date(2027, 1, 5)),
+        "G1": A(rows={"long": "no"}, comment="=bof"),
+        "spec": A(choice="yes"),
+    }
+    assert new_row(answers) == ["2.5", "2027-01-05", "", "no", "'=bof", "yes"]
+    assert new_row(answers, labels="fr", excel_fr=True) == ["2,5", "2027-01-05", "", "Non", "'=bof", "Oui"]
+
+
+def test_a_number_is_written_exactly_whatever_its_size():
+    from analysis.export import Cells
+
+    cells, french = Cells(Options()), Cells(Options(excel_fr=True))
+    assert cells.number(Decimal("1E+2")) == "100"  # a normalized 100
+    assert cells.number(Decimal("12.000000")) == "12"  # as SQLite gives it back
+    assert cells.number(Decimal("-0.25")) == "-0.25"  # a number, not a formula to neutralise
+    assert cells.number(Decimal("123456789.123456")) == "123456789.123456"
+    assert french.number(Decimal("-0.25")) == "-0,25" and french.number(7) == "7"
+    assert cells.number(None) == ""
+
+
+def test_the_codebook_describes_numbers_days_statements_and_dropdowns():
+    rows = {r[0]: r for r in codebook_rows(NEW_COLUMNS, NEW_KINDS, {"G1__long": 3}, "2027.1")}
+    assert rows["hours"][6:8] == ["number", "number with up to 1 decimal place from 0 to 200.5; unit: h"]
+    assert rows["last"][6:8] == ["date", "YYYY-MM-DD, until 2027-12-31"]
+    assert rows["G1__long"][4:10] == [
+        "Avis — Long",
+        "Opinion — Long",
+        "grid (one statement)",
+        "yes = Oui | no = Non",
+        "",
+        "3",
+    ]
+    assert rows["G1__comment"][6] == "text" and rows["spec"][6:8] == ["dropdown", "yes = Oui | no = Non"]

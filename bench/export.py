@@ -68,10 +68,13 @@ def child(slug: str) -> None:
 
 
 def copy_sql(survey) -> str:
-    """The same wide rows as the export, pivoted in SQL, for COPY."""
-    from surveys.selectors import survey_layout
+    """The same wide rows as the export, pivoted in SQL, for COPY: a column per column of the
+    export, read from the answer field its kind writes there (``Column.source``)."""
+    from analysis import downloads, export, report
 
-    layout = survey_layout(survey)
+    ctx = report.Context.load(survey)
+    ids = {q.code: q.id for q in ctx.layout.questions}
+    choice_ids = {(q.code, c.code): c.id for q in ctx.layout.questions for c in q.choices.all()}
     columns = [
         "r.id",
         "r.status",
@@ -79,21 +82,20 @@ def copy_sql(survey) -> str:
         "(r.started_at AT TIME ZONE 'Europe/Paris')::date",
         "(r.completed_at AT TIME ZONE 'Europe/Paris')::date",
     ]
-    for q in layout.questions:
-        on = f"FILTER (WHERE a.question_id = {q.id})"
-        if q.kind == "multiple":
-            for c in q.choices.all():
-                columns.append(f"(bool_or(ac.choice_id = {c.id}) {on})::int")
-        elif q.kind == "single":
-            columns.append(f"max(ch.code) {on}")
-        elif q.kind == "scale":
-            columns.append(f"max(a.score) {on}")
-        else:
-            columns.append(f"max(a.text) {on}")
-        if any(c.is_other for c in q.choices.all()):
-            columns.append(f"max(a.other_text) {on}")
-        if q.has_comment:
-            columns.append(f"max(a.comment) {on}")
+    for col in export.columns(downloads.export_questions(ctx)):
+        if col.part == "fixed":
+            continue
+        on = f"a.question_id = {ids[col.question]}"
+        if col.row:  # a grid's statement: letters, digits and "_" only
+            on += f" AND a.row = '{col.row}'"
+        if col.source == "ticked":
+            columns.append(
+                f"(bool_or(ac.choice_id = {choice_ids[(col.question, col.key)]}) FILTER (WHERE {on}))::int"
+            )
+        elif col.source == "choice":
+            columns.append(f"max(ch.code) FILTER (WHERE {on})")
+        else:  # score, number, date, text, other_text, comment
+            columns.append(f"max(a.{col.source}) FILTER (WHERE {on})")
     return (
         f"SELECT {', '.join(columns)} FROM surveys_response r "
         "JOIN surveys_answer a ON a.response_id = r.id "

@@ -436,7 +436,7 @@ class _StoredReader:
     number of them at a time.
     """
 
-    SHARED = 50_000
+    SHARED = 10_000  # at most (a few MiB), then started again
 
     def __init__(self, layout: Layout) -> None:
         self.questions = {q.id: (q, q.kind_module) for q in layout.questions}
@@ -488,10 +488,12 @@ class _StoredReader:
             for row, choice_id, score, number, date, text, other_text, comment, options in stored
         ]
         value = kind.from_stored(question, rows)
-        first = rows[0]
-        if first.other_text or first.comment:
-            value = replace(value, other_text=first.other_text, comment=first.comment)
-        elif key is not None and not first.text:
+        # The texts of the whole answer, on one of its rows (which one, for a grid, depends on
+        # the order its statements were saved in).
+        extra = next((r for r in rows if r.other_text or r.comment), None)
+        if extra is not None:
+            value = replace(value, other_text=extra.other_text, comment=extra.comment)
+        elif key is not None and not rows[0].text:
             if len(self.shared) >= self.SHARED:
                 self.shared.clear()
             self.shared[key] = value

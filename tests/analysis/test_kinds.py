@@ -349,6 +349,25 @@ def test_a_grid_has_a_column_per_statement_and_a_dropdown_one_column(needs):
     assert by_years(export(needs, labels="en"), 30)["opinion__useful"] == "Neutral"
 
 
+def test_a_grids_comment_is_exported_whichever_statement_keeps_it(db):
+    data = json.loads(json.dumps(INSTRUMENT))
+    grid = data["pages"][1]["questions"][1]
+    grid["comment"] = True
+    survey = instrument_load(spec=parse_data(data)).survey
+    response, _ = response_start(survey=survey, language="fr")
+    for rows, comment in (({"long": "2"}, ""), ({"useful": "1", "long": "2"}, "Bof")):
+        page_save(
+            response=response,
+            page_position=2,
+            values={"opinion": A(rows=rows, comment=comment)},
+            language="fr",
+            advance=False,
+        )
+    (row,) = export(survey)
+    assert (row["opinion__useful"], row["opinion__long"], row["opinion__comment"]) == ("1", "2", "Bof")
+    assert {r[0]: r for r in downloads.codebook(survey)}["opinion__comment"][9] == "1"
+
+
 def test_the_export_reads_the_same_queries_per_chunk_with_every_kind(needs):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

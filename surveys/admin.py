@@ -14,7 +14,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    HttpResponseNotFound,
+)
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,7 +31,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_conditions import ROWS, ConditionBuilder, as_rows
 from .history import instrument_history
-from .plan_forms import plan_view
 from .instrument import InstrumentError, parse_data
 from .instrument_data import spec_to_data
 from .instrument_services import (
@@ -38,8 +43,10 @@ from .instrument_services import (
 )
 from .kinds import KINDS
 from .models import Answer, Choice, Page, Question, Response, Statement, Survey
-from .selectors import survey_spec
+from .plan_forms import plan_view
+from .selectors import survey_layout, survey_spec
 from .services import DeletionNotConfirmed, responses_delete
+from .sharing import opening_problem, qr_file, qr_svg, survey_status_set
 from .structure import FROZEN_FIELDS, StructureFrozen, check_deletion, check_structure, frozen_reason
 from .validation import condition_error
 
@@ -307,9 +314,12 @@ class SurveyAdmin(FrozenStructureAdmin):
         if obj is None or obj.pk is None:
             return "—"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("surveys:start", args=[obj.slug]),
-            gettext("Link for respondents"),
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · '
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:surveys_survey_share", args=[obj.pk]),
+            gettext("Share, open and try"),
+            reverse("admin:surveys_survey_analysis_plan", args=[obj.pk]),
+            gettext("Analysis plan"),
             reverse("surveys:preview", args=[obj.slug]),
             gettext("Try it (test run)"),
             reverse("analysis:overview", args=[obj.slug]),
@@ -324,8 +334,73 @@ class SurveyAdmin(FrozenStructureAdmin):
         return [
             path("<int:object_id>/instrument-history/", history, name="surveys_survey_instrument_history"),
             path("<int:object_id>/analysis-plan/", plan, name="surveys_survey_analysis_plan"),
+            path(
+                "<int:object_id>/share/",
+                self.admin_site.admin_view(self.share_view),
+                name="surveys_survey_share",
+            ),
+            path(
+                "<int:object_id>/qr.<str:kind>",
+                self.admin_site.admin_view(self.qr_view),
+                name="surveys_survey_qr",
+            ),
             *super().get_urls(),
         ]
+
+    def share_view(self, request, object_id):
+        """The respondents' link with its QR code, opening and closing, and each page as a phone
+        and a desktop show it."""
+        survey = self.get_object(request, str(object_id))
+        if survey is None or not self.has_view_permission(request, survey):
+            return redirect("admin:surveys_survey_changelist")
+        can_change = self.has_change_permission(request, survey)
+        if request.method == "POST":
+            if not can_change:
+                return HttpResponseForbidden()
+            try:
+                survey_status_set(survey=survey, status=request.POST.get("status", ""))
+            except ValueError:
+                return HttpResponseBadRequest(gettext("Unknown status."))
+            except InstrumentConflict as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    gettext("The survey is now: %(status)s.") % {"status": survey.get_status_display()},
+                )
+            return redirect("admin:surveys_survey_share", survey.pk)
+        link = request.build_absolute_uri(reverse("surveys:start", args=[survey.slug]))
+        layout = survey_layout(survey)
+        look = request.GET.get("look", "")
+        look = int(look) if look.isdigit() and layout.page(int(look)) else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": survey,
+            "title": gettext("Share, open and try %(slug)s") % {"slug": survey.slug},
+            "link": link,
+            "qr": qr_svg(link, title=gettext("QR code of the link for respondents")),
+            "problem": opening_problem(survey),
+            "availability": survey.availability(),
+            "can_change": can_change,
+            "pages": layout.pages,
+            "look": look,
+            "look_as": "phone" if request.GET.get("as") == "phone" else "desktop",
+        }
+        return TemplateResponse(request, "admin/surveys/survey/share.html", context)
+
+    def qr_view(self, request, object_id, kind):
+        survey = self.get_object(request, str(object_id))
+        if survey is None or not self.has_view_permission(request, survey):
+            return redirect("admin:surveys_survey_changelist")
+        if kind not in ("svg", "png"):
+            return HttpResponseNotFound()
+        link = request.build_absolute_uri(reverse("surveys:start", args=[survey.slug]))
+        reply = HttpResponse(
+            qr_file(link, kind), content_type="image/svg+xml" if kind == "svg" else "image/png"
+        )
+        reply["Content-Disposition"] = f'attachment; filename="{survey.slug}-qr.{kind}"'
+        return reply
 
     def analysis_plan_view(self, request, object_id):
         """The analysis plan (groupings and outcomes of the subgroup comparisons) as a form."""

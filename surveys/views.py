@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import transaction
@@ -9,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from .forms import ConsentForm, PageForm
@@ -293,6 +296,37 @@ def _render_page(request, visit: _Visit, form: PageForm) -> HttpResponse:
         "has_previous": navigator.previous_page(position) is not None,
         "is_last": navigator.is_last(position),
         "test_run": visit.response.is_test,
+    }
+    return render(request, "surveys/page.html", context)
+
+
+@require_http_methods(["GET"])
+@staff_member_required
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
+def survey_page_look(request, slug, position):
+    """A page as respondents first see it, every question shown (those that depend on this page
+    hidden by the browser until they apply), for an investigator: nothing can be saved from it.
+    Framed at phone and desktop widths by the share page of the admin."""
+    survey = get_object_or_404(Survey, slug=slug)
+    layout = survey_layout(survey)
+    page = layout.page(position)
+    if page is None:
+        return _refuse(request, survey, 404, _("Page not found"), _("This questionnaire has no such page."))
+    form = PageForm(None, layout=layout, page=page, saved={}, visible={q.code for q in layout.questions})
+    positions = [p.position for p in layout.pages]
+    index = positions.index(position)
+    context = {
+        "survey": survey,
+        "page": page,
+        "form": form,
+        "index": index + 1,
+        "total": len(positions),
+        "percent": round(100 * index / len(positions)),
+        "look_only": True,
+        "previous_look": positions[index - 1] if index > 0 else None,
+        "next_look": positions[index + 1] if index + 1 < len(positions) else None,
+        "page_condition": page.condition,
     }
     return render(request, "surveys/page.html", context)
 

@@ -12,6 +12,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: draw to files only
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 matplotlib.rcParams.update(
     {
@@ -30,6 +31,7 @@ INK = "#1d2733"
 BLUE = "#1f5f8b"
 BIN_COLOURS = ("#c8553d", "#f2c14e", "#1f5f8b")  # 0-4, 5-7, 8-10
 WIDTH = 7.0  # inches: a page-wide figure in a journal
+MAX_LABELS = 24  # under the columns of a chart
 
 
 def _wrap(text: str, width: int = 42) -> str:
@@ -125,7 +127,7 @@ def stacked_shares(
 
 def columns(title: str, labels: list[str], counts: list[int], axis_label: str, x_label: str = "") -> Figure:
     """Vertical bars side by side, touching (a histogram of a number's bins, the answers of each
-    month), the count above each bar."""
+    month), the count above each bar; at most 24 labels under them (every other month…)."""
     fig = Figure(figsize=(WIDTH, 3.0), layout="constrained")
     ax = fig.add_subplot()
     positions = list(range(len(labels)))
@@ -133,8 +135,11 @@ def columns(title: str, labels: list[str], counts: list[int], axis_label: str, x
     for x, n in zip(positions, counts, strict=True):
         if n:
             ax.text(x, n, str(n), ha="center", va="bottom", fontsize=8, color=INK)
-    rotate = len(labels) > 8 or max((len(label) for label in labels), default=0) > 8
-    ax.set_xticks(positions, labels, rotation=45 if rotate else 0, ha="right" if rotate else "center")
+    step = -(-len(labels) // MAX_LABELS) or 1
+    shown = labels[::step]
+    rotate = len(shown) > 8 or max((len(label) for label in shown), default=0) > 8
+    ax.set_xticks(positions[::step], shown, rotation=45 if rotate else 0, ha="right" if rotate else "center")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 1.5 participant
     ax.set_ylim(0, max([*counts, 1]) * 1.15)
     ax.set_ylabel(axis_label)
     if x_label:

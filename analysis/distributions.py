@@ -39,7 +39,7 @@ class Counted:
     respondents: int = 0  # how many answered it, where one answer counts several values
     rows: dict[str, pd.Series] = field(default_factory=dict)  # a grid's: per statement, as ``values``
     other_texts: list[str] = field(default_factory=list)  # the latest "other, please specify"
-    texts: tuple[int, list[str]] = (0, [])  # a free text's: how many, the latest ones
+    texts: TextSummary | None = None  # a free text's: how many, the latest ones
 
 
 @dataclass(frozen=True)

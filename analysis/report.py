@@ -92,9 +92,9 @@ def _counted(ctx: Context, question, info: QuestionInfo, rows: pd.DataFrame | No
         statement: mine.groupby("value")["n"].sum()
         for statement, mine in given[given["row"] != ""].groupby("row")
     }
-    texts = (0, [])
+    texts = None
     if "text" in info.kind_module.value_fields(info):
-        texts = queries.texts(ctx.survey, ctx.filters, question.id, "text")
+        texts = distributions.free_text(*queries.texts(ctx.survey, ctx.filters, question.id, "text"))
     other = queries.texts(ctx.survey, ctx.filters, question.id, "other_text")[1] if info.has_other else []
     return distributions.Counted(
         values=whole.groupby("value")["n"].sum(),

@@ -53,7 +53,7 @@ class FreeText(Kind):
         return ("text",)
 
     def summarize(self, info, counted):
-        return distributions.free_text(*counted.texts)
+        return counted.texts or distributions.free_text(0, [])
 
     def chart_name(self, info):
         return None

@@ -181,7 +181,19 @@ class OptionalJSONField(forms.JSONField):
 
 class PageInline(FrozenStructureInline):
     model = Page
-    fields = ["order", "title_fr", "title_en", "lead_in_fr", "lead_in_en", "condition"]
+    show_change_link = True  # its condition is picked on the page's own page
+    fields = ["order", "title_fr", "title_en", "lead_in_fr", "lead_in_en", "shown_when"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "shown_when"]
+
+    @admin.display(description=_("shown"))
+    def shown_when(self, obj):
+        if obj is None or obj.pk is None or not obj.condition:
+            return gettext("always")
+        earlier = Question.objects.filter(survey_id=obj.survey_id, page__position__lt=obj.position)
+        return condition_in_words(obj, earlier)
+
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
         models.JSONField: {
@@ -485,8 +497,8 @@ class StatementInline(FrozenStructureInline):
     fields = ["order", "code", "text_fr", "text_en"]
 
 
-class QuestionForm(StructureCheckedForm):
-    """One question: its kind's fields only, its condition picked from menus (admin_conditions)."""
+class ConditionMenus(StructureCheckedForm):
+    """A form whose display condition is picked from menus (admin_conditions)."""
 
     # Declared here so that the admin may list them; their choices come from the survey.
     condition_join = forms.ChoiceField(required=False)
@@ -496,6 +508,99 @@ class QuestionForm(StructureCheckedForm):
         locals()[f"condition_{_n}_choices"] = forms.MultipleChoiceField(required=False)
         locals()[f"condition_{_n}_value"] = forms.CharField(required=False)
     del _n
+
+    def read_condition(self, cleaned) -> None:
+        if self.builder.active:
+            try:
+                self.cleaned_condition = self.builder.data(cleaned)
+            except forms.ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    self.add_error(field, errors)
+
+    @staticmethod
+    def builder_fields(obj) -> list | None:
+        """The condition's menus, a row per comparison; None when they cannot show it."""
+        if as_rows(obj.condition) is None:
+            return None
+        rows = [
+            tuple(f"condition_{n}_{part}" for part in ("question", "operator", "choices", "value"))
+            for n in range(1, ROWS + 1)
+        ]
+        return ["condition_join", *rows]
+
+    def _post_clean(self):
+        if hasattr(self, "cleaned_condition"):
+            self.instance.condition = self.cleaned_condition
+        super()._post_clean()
+
+
+class PageForm(ConditionMenus):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        earlier = Question.objects.filter(
+            survey_id=self.instance.survey_id, page__position__lt=self.instance.position or 0
+        ).prefetch_related("choices")
+        self.builder = ConditionBuilder(self, list(earlier.order_by("position")))
+
+    def clean(self):
+        cleaned = super().clean()
+        self.read_condition(cleaned)
+        return cleaned
+
+
+def condition_fieldset(request, obj) -> tuple:
+    """The condition's fieldset: in words once the structure is frozen, as menus, or as data
+    when the menus cannot show it."""
+    if _frozen(request, obj.survey_id):
+        fields = ["condition_shown"]
+    else:
+        fields = ConditionMenus.builder_fields(obj) or ["condition"]
+    return (_("Display condition"), {"fields": fields})
+
+
+def condition_in_words(obj, earlier) -> str:
+    if not obj.condition:
+        return gettext("Always (no condition).")
+    return ConditionBuilder.describe(obj.condition, list(earlier.prefetch_related("choices")))
+
+
+@admin.register(Page)
+class PageAdmin(FrozenStructureAdmin):
+    """A page on its own: its texts and its condition (the survey's page lists them all)."""
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/admin-condition.js"]
+
+    form = PageForm
+    readonly_fields = ["survey", "condition_shown"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["survey"]}),
+            (_("French"), {"fields": ["title_fr", "lead_in_fr"], "classes": ["language-fr"]}),
+            (_("English"), {"fields": ["title_en", "lead_in_en"], "classes": ["language-en"]}),
+            condition_fieldset(request, obj),
+        ]
+
+    def has_add_permission(self, request):
+        return False  # a page is added on its survey's page
+
+    def get_model_perms(self, request):
+        return {}  # reached from its survey, not from the index
+
+    @admin.display(description=_("shown"))
+    def condition_shown(self, obj):
+        return condition_in_words(
+            obj, Question.objects.filter(survey_id=obj.survey_id, page__position__lt=obj.position)
+        )
+
+    def response_post_save_change(self, request, obj):
+        return redirect("admin:surveys_survey_change", obj.survey_id)
+
+
+class QuestionForm(ConditionMenus):
+    """One question: its kind's fields only, its condition picked from menus (admin_conditions)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -527,12 +632,7 @@ class QuestionForm(StructureCheckedForm):
             self.add_error(
                 "page", _("This page belongs to another survey: choose one of this survey's pages.")
             )
-        if self.builder.active:
-            try:
-                self.cleaned_condition = self.builder.data(cleaned)
-            except forms.ValidationError as exc:
-                for field, errors in exc.error_dict.items():
-                    self.add_error(field, errors)
+        self.read_condition(cleaned)
         kind = cleaned.get("kind") or self.instance.kind
         if kind in KINDS:
             the_kind = KINDS[kind]
@@ -548,20 +648,7 @@ class QuestionForm(StructureCheckedForm):
             self.instance.position = next_position(Question(survey=survey))  # at the end
         return cleaned
 
-    @staticmethod
-    def builder_fields(question) -> list | None:
-        """The condition's menus, a row per comparison; None when they cannot show it."""
-        if as_rows(question.condition) is None:
-            return None
-        rows = [
-            tuple(f"condition_{n}_{part}" for part in ("question", "operator", "choices", "value"))
-            for n in range(1, ROWS + 1)
-        ]
-        return ["condition_join", *rows]
-
     def _post_clean(self):
-        if hasattr(self, "cleaned_condition"):
-            self.instance.condition = self.cleaned_condition
         for name in OWN_SETTINGS:  # cleared above: the model's columns, even when not on the form
             if name in self.cleaned_data and name not in self.fields:
                 setattr(self.instance, name, self.cleaned_data[name])
@@ -618,13 +705,7 @@ class QuestionAdmin(FrozenStructureAdmin):
         if settings:
             fieldsets.append((kind.label, {"fields": settings}))
         if obj is not None:
-            builder = QuestionForm.builder_fields(obj)
-            if _frozen(request, obj.survey_id):
-                fieldsets.append((_("Display condition"), {"fields": ["condition_shown"]}))
-            elif builder:
-                fieldsets.append((_("Display condition"), {"fields": builder}))
-            else:  # a condition the menus cannot show: edited as data
-                fieldsets.append((_("Display condition"), {"fields": ["condition"]}))
+            fieldsets.append(condition_fieldset(request, obj))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -642,10 +723,9 @@ class QuestionAdmin(FrozenStructureAdmin):
 
     @admin.display(description=_("shown"))
     def condition_shown(self, obj):
-        if obj is None or not obj.condition:
-            return gettext("Always (no condition).")
-        earlier = Question.objects.filter(survey_id=obj.survey_id, position__lt=obj.position)
-        return ConditionBuilder.describe(obj.condition, list(earlier.prefetch_related("choices")))
+        return condition_in_words(
+            obj, Question.objects.filter(survey_id=obj.survey_id, position__lt=obj.position)
+        )
 
     def get_inline_instances(self, request, obj=None):
         if obj is None:  # a new question: its kind is chosen on the same page

@@ -210,8 +210,10 @@ def stored_answers(layout: Layout, rows, ticked) -> dict[str, AnswerValue]:
     for question_id, stored in by_question.items():
         question = layout.by_code[layout.code_of_question[question_id]]
         value = question.kind_module.from_stored(question, stored)
-        first = stored[0]
-        answers[question.code] = replace(value, other_text=first.other_text, comment=first.comment)
+        # Kept on one of the rows (a grid's, on the statement written first): whichever has it.
+        other_text = next((row.other_text for row in stored if row.other_text), "")
+        comment = next((row.comment for row in stored if row.comment), "")
+        answers[question.code] = replace(value, other_text=other_text, comment=comment)
     return answers
 
 

@@ -359,3 +359,30 @@ def test_the_loader_refuses_a_malformed_kind_or_condition_with_its_line(change, 
     with pytest.raises(InstrumentError, match="question hours") as refused:
         parse_data(data)
     assert message in str(refused.value)
+
+
+def test_a_grid_comment_is_kept_whichever_statement_was_saved_first(needs):
+    Question.objects.filter(survey=needs, code="opinion").update(has_comment=True)
+    needs.refresh_from_db()
+    from surveys.signals import layout_changed
+
+    layout_changed([needs.pk])
+    needs.refresh_from_db()
+    response, _token = response_start(survey=needs, language="fr")
+    values = {
+        "specialty": AnswerValue(choice="gp"),
+        "years": AnswerValue(number=Decimal(40)),
+        "formats": AnswerValue(choices=("webinar",)),
+    }
+    page_save(response=response, page_position=1, values=values, language="fr")
+    first = {
+        "opinion": AnswerValue(rows={"long": "2"}, comment="Trop dense"),
+        "last": AnswerValue(date=dt.date(2021, 1, 1)),
+    }
+    page_save(response=response, page_position=2, values=first, language="fr", advance=False)
+    again = {
+        "opinion": AnswerValue(rows={"useful": "1", "long": "2"}, comment="Trop dense"),
+        "last": AnswerValue(date=dt.date(2021, 1, 1)),
+    }
+    page_save(response=response, page_position=2, values=again, language="fr", advance=False)
+    assert response_answers(response)["opinion"].comment == "Trop dense"

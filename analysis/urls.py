@@ -7,6 +7,7 @@ app_name = "analysis"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:slug>/", views.overview, name="overview"),
+    path("<slug:slug>/status/", views.status, name="status"),
     path("<slug:slug>/results/", views.results, name="results"),
     path("<slug:slug>/subgroups/", views.subgroups, name="subgroups"),
     path("<slug:slug>/charts/<slug:name>.<str:fmt>", views.chart, name="chart"),

@@ -2,17 +2,21 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from surveys.instrument_services import InstrumentConflict
 from surveys.models import Survey
 from surveys.selectors import survey_participation
+from surveys.sharing import opening_problem, survey_status_set
 
 from . import charts, downloads, figures, report
 from .forms import CrosstabForm, ExportForm, FilterForm
@@ -61,8 +65,35 @@ def overview(request, slug):
     ctx, page = _context(request, slug)
     summary, steps = report.overview(ctx)
     titles = {p.position: p.title for p in ctx.layout.pages}
-    page.update(summary=summary, steps=[(s, titles[s.page]) for s in steps], tab="overview")
+    page.update(
+        summary=summary,
+        steps=[(s, titles[s.page]) for s in steps],
+        tab="overview",
+        link=request.build_absolute_uri(reverse("surveys:start", args=[slug])),
+        can_change=request.user.has_perm("surveys.change_survey"),
+        opening_problem=opening_problem(ctx.survey) if ctx.survey.status != Survey.Status.OPEN else None,
+    )
     return render(request, "analysis/overview.html", page)
+
+
+@require_POST
+@staff_required
+def status(request, slug):
+    """Open, close or put back to draft from the dashboard (for those who may change surveys)."""
+    survey = get_object_or_404(Survey, slug=slug)
+    if not request.user.has_perm("surveys.change_survey"):
+        raise PermissionDenied
+    try:
+        survey_status_set(survey=survey, status=request.POST.get("status", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Unknown status."))
+    except InstrumentConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The survey is now: %(status)s.") % {"status": survey.get_status_display()}
+        )
+    return redirect("analysis:overview", slug=slug)
 
 
 @require_GET
@@ -98,6 +129,7 @@ def subgroups(request, slug):
     if form.is_valid():
         table = report.crosstab(ctx, form.cleaned_data["rows"], form.cleaned_data["cols"])
     page.update(
+        has_plan=bool(ctx.plan.groupings and ctx.plan.outcomes),
         groupings=ctx.plan.groupings,
         rows=report.subgroup_table(ctx),
         crosstab_form=form,

@@ -81,3 +81,32 @@ def test_a_page_preview_is_for_investigators_only(client, survey):
 
 def test_a_missing_page_preview_is_not_found(investigator, survey):
     assert investigator.get(reverse("surveys:page_look", args=[survey.slug, 99])).status_code == 404
+
+
+def test_the_dashboard_gives_the_link_and_closes_the_survey(investigator, survey):
+    overview = investigator.get(reverse("analysis:overview", args=[survey.slug])).content.decode()
+    assert f'value="http://testserver/s/{survey.slug}/"' in overview and 'value="closed"' in overview
+    reply = investigator.post(
+        reverse("analysis:status", args=[survey.slug]), {"status": "closed"}, follow=True
+    )
+    assert "The survey is now: Closed." in reply.content.decode()
+    assert Survey.objects.get(pk=survey.pk).status == "closed"
+
+
+def test_the_dashboard_refuses_a_status_change_to_who_may_not_change_surveys(
+    client, django_user_model, survey
+):
+    viewer = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
+    client.force_login(viewer)
+    assert (
+        client.post(reverse("analysis:status", args=[survey.slug]), {"status": "closed"}).status_code == 403
+    )
+    assert Survey.objects.get(pk=survey.pk).status == "open"
+
+
+def test_the_subgroups_tab_says_how_to_define_a_plan_when_there_is_none(investigator, survey):
+    Survey.objects.filter(pk=survey.pk).update(analysis={})
+    page = investigator.get(reverse("analysis:subgroups", args=[survey.slug])).content.decode()
+    assert "No analysis plan yet." in page
+    assert reverse("admin:surveys_survey_analysis_plan", args=[survey.pk]) in page
+    assert "subgroup-table" not in page

@@ -172,3 +172,20 @@ def test_second_instrument_pages(request, live_server, size):
     shoot(page, f"{size}-needs-3-grid")
     keys.submit()
     shoot(page, f"{size}-needs-3-grid-errors")
+
+
+def test_builder_pages(browser, desktop, live_server):
+    """A survey built from nothing in the admin by keyboard (tests/browser/test_builder.py), at
+    each step: the survey and its pages, its questions, a question's choices, the condition
+    menus and their sentence, the share page, a page previewed, the survey opened, the dashboard."""
+    from tests.browser import test_builder as builder
+
+    page, keys = desktop, builder.Investigator(desktop)
+    builder.sign_in(page, live_server, keys)
+    builder.build_survey(page, keys, lambda name: shoot(page, name))
+    link = builder.preview_and_open(page, keys, lambda name: shoot(page, name))
+    builder.answer(browser, link, yes=True)
+    builder.answer(browser, link, yes=False)
+    builder.read_dashboard(page, keys)
+    page.wait_for_load_state("networkidle")
+    shoot(page, "builder-9-dashboard")

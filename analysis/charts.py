@@ -119,9 +119,13 @@ def stacked_shares(
     ax.set_yticks(positions, [_wrap(label, 48) for label, _ in items])
     ax.set_xlim(0, 100)
     ax.set_xlabel(axis_label)
-    ax.legend(ncols=min(len(part_labels), 5), loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False)
-    rows_of_legend = -(-len(part_labels) // 5)
-    ax.set_title(_wrap(title, 90), pad=8 + 14 * rows_of_legend)
+    # Under the bars, in as many columns as fit: long choice labels (a five-point agreement
+    # scale) would otherwise squeeze the bars to nothing.
+    longest = max(len(label) for label in part_labels)
+    columns_that_fit = 5 if longest <= 12 else 3 if longest <= 24 else 2
+    fig.legend(ncols=min(len(part_labels), columns_that_fit), loc="outside lower center", frameon=False)
+    # Over the whole figure, not the bars (which sit right of long statements): it stays inside.
+    fig.suptitle(_wrap(title, 70), fontweight="bold")
     return fig
 
 

@@ -433,13 +433,14 @@ def test_a_date_is_drawn_as_a_bar_per_month(needs):
 
 
 def test_a_grid_is_drawn_as_a_stacked_bar_per_statement(needs):
-    (ax,) = chart(needs, "question-opinion").axes
+    fig = chart(needs, "question-opinion")
+    (ax,) = fig.axes
     parts = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert len(parts) == 3  # one per choice, each a bar per statement
     widths = [[round(bar.get_width(), 6) for bar in part] for part in parts]
     # Statements top to bottom: useful (1 / 5, 1 / 5, 3 / 5), long (2 / 4, 1 / 4, 1 / 4).
     assert widths == [[20.0, 50.0], [20.0, 25.0], [60.0, 25.0]]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Pas d'accord", "Neutre", "D'accord"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Pas d'accord", "Neutre", "D'accord"]
 
 
 def test_a_dropdown_is_drawn_as_a_bar_per_choice_and_a_text_not_at_all(needs):

@@ -48,7 +48,7 @@ from .selectors import survey_layout, survey_spec
 from .services import DeletionNotConfirmed, responses_delete
 from .sharing import opening_problem, qr_file, qr_svg, survey_status_set
 from .structure import FROZEN_FIELDS, StructureFrozen, check_deletion, check_structure, frozen_reason
-from .validation import condition_error
+from .validation import condition_error, conditions_problem
 
 admin.site.site_header = _("medsurvey · investigators’ workspace")
 admin.site.site_title = _("medsurvey")
@@ -105,9 +105,11 @@ class StructureCheckedFormSet(BaseInlineFormSet):
     the end."""
 
     def save_new(self, form, commit=True):
+        setattr(form.instance, self.fk.name, self.instance)
         if not form.instance.position:
-            setattr(form.instance, self.fk.name, self.instance)
             form.instance.position = next_position(form.instance)
+        if isinstance(form.instance, Question) and not form.instance.code:
+            form.instance.code = suggested_code(self.instance, form.instance.text_fr)
         return super().save_new(form, commit)
 
     def clean(self):
@@ -133,6 +135,14 @@ class FrozenStructureInline(admin.TabularInline):
 
     def survey_id_of(self, obj):
         return obj.pk if isinstance(obj, Survey) else getattr(obj, "survey_id", None)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:  # a row's boxes have no label of their own: name them for screen readers
+            field.widget.attrs.setdefault("aria-label", str(db_field.verbose_name))
+            if db_field.name == "code" and self.model is Question:
+                field.required = False  # made from the wording when left empty (see save_new)
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -263,6 +273,8 @@ class FrozenStructureAdmin(SimpleHistoryAdmin):
             order_move(item, direction)
         except StructureFrozen as exc:
             messages.error(request, " ".join(exc.messages))
+        except InstrumentConflict as exc:
+            messages.error(request, str(exc))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -278,6 +290,13 @@ class FrozenStructureAdmin(SimpleHistoryAdmin):
 
 
 class SurveyForm(StructureCheckedForm):
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        opening = status == Survey.Status.OPEN and self.instance.pk and self.instance.status != status
+        if opening and (problem := opening_problem(self.instance)):
+            raise forms.ValidationError(gettext("The survey cannot open: %(problem)s") % {"problem": problem})
+        return status
+
     def clean_analysis(self):
         """The analysis plan checked against the survey's questions and written as the file's
         parser writes it, so that an export of the live survey loads back unchanged."""
@@ -310,6 +329,7 @@ class SurveyAdmin(FrozenStructureAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         _renumber(form.instance)
+        _warn_broken_conditions(request, form.instance.pk)
 
     readonly_fields = ["links"]
     actions = ["duplicate_as_new_version"]
@@ -491,10 +511,29 @@ class ChoiceInline(FrozenStructureInline):
     model = Choice
     fields = ["order", "code", "label_fr", "label_en", "is_other", "is_exclusive"]
 
+    def get_fields(self, request, obj=None):
+        kind = KINDS.get(obj.kind) if obj is not None else None
+        fields = list(super().get_fields(request, obj))
+        if kind is not None and not getattr(kind, "has_exclusive", False):
+            fields.remove("is_exclusive")  # a multiple choice's "none of these" only
+        if kind is not None and not getattr(kind, "has_other", False):
+            fields.remove("is_other")
+        return fields
+
 
 class StatementInline(FrozenStructureInline):
     model = Statement
     fields = ["order", "code", "text_fr", "text_en"]
+
+
+def _frozen_for_form(form) -> bool:
+    """Whether the form's survey has answers and the form was shown that way (its structure,
+    conditions included, read-only). A form sent back editable is read whole, and refused."""
+    from .structure import is_frozen
+
+    if form.data.get(EDITABLE_MARK):
+        return False
+    return is_frozen(form.instance.survey_id)
 
 
 class ConditionMenus(StructureCheckedForm):
@@ -510,7 +549,9 @@ class ConditionMenus(StructureCheckedForm):
     del _n
 
     def read_condition(self, cleaned) -> None:
-        if self.builder.active:
+        # Only when the menus were on the page: a frozen survey shows the condition in words,
+        # and the declared menu fields, not sent, would read as "no condition".
+        if self.builder.active and "condition_join" in self.data and not self.condition_frozen:
             try:
                 self.cleaned_condition = self.builder.data(cleaned)
             except forms.ValidationError as exc:
@@ -537,6 +578,7 @@ class ConditionMenus(StructureCheckedForm):
 class PageForm(ConditionMenus):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.condition_frozen = bool(self.instance.pk) and _frozen_for_form(self)
         earlier = Question.objects.filter(
             survey_id=self.instance.survey_id, page__position__lt=self.instance.position or 0
         ).prefetch_related("choices")
@@ -555,7 +597,9 @@ def condition_fieldset(request, obj) -> tuple:
         fields = ["condition_shown"]
     else:
         fields = ConditionMenus.builder_fields(obj) or ["condition"]
-    return (_("Display condition"), {"fields": fields})
+    # Folded while there is none: the question's choices come right after its texts.
+    classes = [] if obj.condition else ["collapse"]
+    return (_("Display condition"), {"fields": fields, "classes": classes})
 
 
 def condition_in_words(obj, earlier) -> str:
@@ -613,6 +657,7 @@ class QuestionForm(ConditionMenus):
             if self.instance.pk:
                 earlier = earlier.filter(position__lt=self.instance.position)
         self.builder = ConditionBuilder(self, list(earlier))
+        self.condition_frozen = bool(self.instance.pk) and _frozen_for_form(self)
         if "page" in self.fields and survey_id:
             self.fields["page"].queryset = Page.objects.filter(survey_id=survey_id).order_by("position")
         if "code" in self.fields and not self.instance.pk:
@@ -636,12 +681,15 @@ class QuestionForm(ConditionMenus):
         kind = cleaned.get("kind") or self.instance.kind
         if kind in KINDS:
             the_kind = KINDS[kind]
-            for name in OWN_SETTINGS:  # another kind's settings are cleared, not refused
-                if name not in the_kind.admin_fields:
-                    cleaned[name] = None if name in NULLABLE_SETTINGS else ""
-            for name, value in the_kind.admin_defaults.items():
-                if cleaned.get(name) in (None, ""):
-                    cleaned[name] = value
+            if not self.condition_frozen:  # a frozen survey's kinds and settings stay as they are
+                for name in OWN_SETTINGS:  # another kind's settings are cleared, not refused
+                    if name not in the_kind.admin_fields:
+                        cleaned[name] = None if name in NULLABLE_SETTINGS else ""
+                for name, value in the_kind.admin_defaults.items():
+                    shown = name in self.fields
+                    empty = cleaned.get(name) in (None, "") if shown else getattr(self.instance, name) is None
+                    if empty:
+                        cleaned[name] = value
         if not cleaned.get("code") and not self.instance.pk and survey:
             cleaned["code"] = suggested_code(survey, cleaned.get("text_fr") or "")
         if not self.instance.pk and not self.instance.position and survey:
@@ -689,7 +737,15 @@ class QuestionAdmin(FrozenStructureAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        _renumber(form.instance.survey)  # a question moved to another page follows it
+        question = form.instance
+        kind = KINDS[question.kind]
+        if not _frozen(request, question.survey_id):  # a kind changed: the former kind's rows go
+            if not kind.has_choices:
+                question.choices.all().delete()
+            if not kind.has_statements:
+                question.statements.all().delete()
+        _renumber(question.survey)  # a question moved to another page follows it
+        _warn_broken_conditions(request, question.survey_id)
 
     def get_fieldsets(self, request, obj=None):
         kind = KINDS.get(obj.kind) if obj is not None else None
@@ -698,7 +754,19 @@ class QuestionAdmin(FrozenStructureAdmin):
         en = [f for f in own if f.endswith("_en")]
         settings = [f for f in own if f not in fr and f not in en]
         fieldsets = [
-            (None, {"fields": ["survey", "page", "kind", "code", "required", "has_comment"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        ("survey_link" if obj is not None else "survey"),
+                        "page",
+                        "kind",
+                        "code",
+                        "required",
+                        "has_comment",
+                    ]
+                },
+            ),
             (_("French"), {"fields": ["text_fr", "help_fr", *fr], "classes": ["language-fr"]}),
             (_("English"), {"fields": ["text_en", "help_en", *en], "classes": ["language-en"]}),
         ]
@@ -709,7 +777,18 @@ class QuestionAdmin(FrozenStructureAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "condition_shown"]
+        readonly = [*super().get_readonly_fields(request, obj), "condition_shown"]
+        # A question stays in its survey (its page is one of the survey's).
+        return [*readonly, "survey_link"] if obj is not None else readonly
+
+    @admin.display(description=_("survey"))
+    def survey_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:surveys_survey_change", args=[obj.survey_id]), obj.survey
+        )
+
+    def response_post_save_change(self, request, obj):
+        return redirect("admin:surveys_survey_change", obj.survey_id)  # back to its survey's page
 
     def save_formset(self, request, form, formset, change):
         """Choices and statements are kept for the kinds that have them (a new question's page
@@ -748,6 +827,21 @@ def _renumber(survey: Survey) -> None:
     """Questions numbered in the order of their pages (nothing moves when they already are)."""
     with contextlib.suppress(StructureFrozen):  # a frozen survey keeps its order, whatever it is
         positions_renumber(survey)
+
+
+def _warn_broken_conditions(request, survey_id: int) -> None:
+    """Say so when a change leaves a condition that no longer holds together (a choice it names
+    renamed or deleted…): what it guards is hidden until it is fixed, and the survey cannot open."""
+    problem = conditions_problem(survey_id)
+    if problem:
+        messages.warning(
+            request,
+            gettext(
+                "A display condition no longer holds together: %(problem)s. Fix it: until then "
+                "the question it guards is hidden."
+            )
+            % {"problem": problem},
+        )
 
 
 class ReadOnlyMixin:

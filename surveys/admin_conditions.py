@@ -7,6 +7,7 @@ stays editable as data."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -74,7 +75,8 @@ class ConditionBuilder:
             choices=[("all", _("all of these hold")), ("any", _("any of these holds"))],
             initial=join,
             required=False,
-            help_text=self.in_words(form.instance.condition)
+            # The admin prints help texts as HTML: the question's wording is escaped here.
+            help_text=escape(self.in_words(form.instance.condition))
             or _("Always shown. Pick an earlier question below to show this one only after some answers."),
         )
         for n in range(1, ROWS + 1):

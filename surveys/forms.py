@@ -77,6 +77,7 @@ class PageForm(forms.Form):
         saved: dict[str, AnswerValue],
         visible: set[str],
         strict: bool = True,
+        look_only: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -97,7 +98,8 @@ class PageForm(forms.Form):
                 self.initial |= _initial(question, saved[question.code])
         if not self.is_bound:
             self._mark_required()
-        self.show_if = self._browser_conditions(visible)
+        # A preview shows every question of the page, those with a condition included.
+        self.show_if = {} if look_only else self._browser_conditions(visible)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -126,7 +128,7 @@ class PageForm(forms.Form):
             if required:
                 self.shown_required.add(name)
             self.fields[name] = field
-        if has_other(q):
+        if kind.has_choices and has_other(q):
             self.fields[q.code + OTHER] = forms.CharField(
                 label=_("Please specify"), required=False, max_length=500
             )
@@ -188,12 +190,21 @@ class PageForm(forms.Form):
             )
         return result
 
+    def _names_of(self, q) -> list[str]:
+        """The fields of one question: its own, a grid's statements, "other" and comment."""
+        return [name for name in self.fields if name == q.code or name.startswith(q.code + "__")]
+
     def clean(self):
         cleaned = super().clean()
         given = self.given()
         self.outcome = page_outcome(self.layout, self.page, self.saved, given, advance=self.strict)
         for q in self.questions:
-            if q.code not in self.outcome.visible or not q.kind_module.answerable:
+            if q.code not in self.outcome.visible:
+                # Hidden (the browser hid it): whatever it holds is not kept, nor checked.
+                for name in self._names_of(q):
+                    self._errors.pop(name, None)
+                continue
+            if not q.kind_module.answerable:
                 continue
             names = [q.code, *(f"{q.code}__{s.code}" for s in q.statements.all())]
             if any(name in self.errors for name in names):

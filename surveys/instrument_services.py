@@ -379,6 +379,15 @@ def order_move(instance, direction: str) -> bool:
         instance.save(update_fields=["position"])
         if isinstance(instance, Page):
             positions_renumber(instance.survey)
+        if isinstance(instance, Page | Question):
+            from .validation import conditions_problem
+
+            problem = conditions_problem(instance.survey_id)
+            if problem:  # a question moved before the one it depends on: nothing moves
+                raise InstrumentConflict(
+                    _("Not moved: a condition would refer to a later question (%(problem)s).")
+                    % {"problem": problem}
+                )
     return True
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass, field, replace
 
@@ -13,6 +14,8 @@ from .models import Answer, Choice, Page, Question, Response, Statement, Survey
 from .skip_logic import Navigator, Rule
 from .specs import InstrumentSpec, PageSpec, QuestionSpec, Text
 from .values import AnswerValue, StoredRow
+
+logger = logging.getLogger(__name__)
 
 
 def token_hash(token: str) -> str:
@@ -44,8 +47,10 @@ class Layout:
         self.code_of_question = {q.id: q.code for q in self.questions}
         self.choice_by_id = {c.id: c for q in self.questions for c in q.choices.all()}
         targets = {q.code: question_target(q) for q in self.questions}
-        self.conditions = {q.code: conditions.from_data(q.condition, targets) for q in self.questions}
-        self.page_conditions = {p.id: conditions.from_data(p.condition, targets) for p in self.pages}
+        self.conditions = {q.code: _condition(q.condition, targets, q.code) for q in self.questions}
+        self.page_conditions = {
+            p.id: _condition(p.condition, targets, f"page {p.position}") for p in self.pages
+        }
         page_positions = {p.id: p.position for p in self.pages}
         self.rules = [
             Rule(
@@ -54,6 +59,7 @@ class Layout:
                 required=q.required,
                 condition=_both(self.page_conditions[q.page_id], self.conditions[q.code]),
                 answerable=q.kind_module.answerable,
+                parts=tuple(statement.code for statement in q.statements.all()),
             )
             for q in self.questions
         ]
@@ -81,6 +87,21 @@ def question_target(question: Question) -> conditions.Target:
         choices=tuple(c.code for c in question.choices.all()),
         value_type=kind.value_type,
     )
+
+
+# A condition that no longer holds together never holds: what it guards is hidden.
+NEVER = conditions.Combination("any", ())
+
+
+def _condition(data, targets, where: str):
+    """A stored condition; one broken since it was saved (a choice it names renamed, the survey
+    still without answers) hides what it guards instead of failing every page: the share page
+    and the opening check say what to fix (validation.conditions_problem)."""
+    try:
+        return conditions.from_data(data, targets)
+    except conditions.ConditionError as exc:
+        logger.warning("%s: a condition no longer holds together (%s): hidden", where, exc)
+        return NEVER
 
 
 def _both(page_condition, question_condition):

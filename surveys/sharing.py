@@ -12,6 +12,7 @@ from .instrument_data import spec_to_data
 from .instrument_services import InstrumentConflict
 from .models import Survey
 from .selectors import survey_layout, survey_spec
+from .validation import conditions_problem
 
 
 def qr_code(url: str):
@@ -40,6 +41,9 @@ def opening_problem(survey: Survey) -> str | None:
     empty = [p.position for p in layout.pages if not layout.questions_on(p)]
     if empty:
         return _("Page %(n)s has no question.") % {"n": empty[0]}
+    broken = conditions_problem(survey.pk)
+    if broken:
+        return _("A condition no longer holds together: %(fault)s") % {"fault": broken}
     try:
         parse_data(spec_to_data(survey_spec(survey)))
     except InstrumentError as exc:

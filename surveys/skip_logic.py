@@ -21,6 +21,7 @@ class Rule:
     required: bool
     condition: Condition | None = None  # the question's and its page's, together
     answerable: bool = True  # False for a note: shown, never answered
+    parts: tuple[str, ...] = ()  # a grid's statements: answered when each of them is
 
 
 def visible_codes(rules: Iterable[Rule], answers: Mapping[str, AnswerValue]) -> set[str]:
@@ -45,7 +46,10 @@ class Navigator:
         self.rules = rules
         self.answers = answers
         self.visible = visible_codes(rules, answers) if visible is None else visible
-        self.answered = set(answers)
+        parts = {rule.code: set(rule.parts) for rule in rules if rule.parts}
+        self.answered = {
+            code for code, answer in answers.items() if code not in parts or parts[code] <= set(answer.rows)
+        }
         self.furthest_page = furthest_page
         self.pages = sorted({r.page for r in rules})
         self.visible_pages = [p for p in self.pages if any(self._shown_on(p))]

@@ -28,3 +28,30 @@ def condition_error(instance: Page | Question) -> str | None:
     except conditions.ConditionError as exc:
         return str(exc)
     return None
+
+
+def conditions_problem(survey_id: int) -> str | None:
+    """The first condition of the survey that no longer holds together (a choice renamed or
+    deleted, a question moved after one that depends on it, a kind changed), or None."""
+    questions = list(
+        Question.objects.filter(survey_id=survey_id)
+        .select_related("page")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position")))
+        .order_by("page__position", "position")
+    )
+    pages = Page.objects.filter(survey_id=survey_id).order_by("position")
+    targets: dict = {}
+    for page in pages:
+        if page.condition:
+            try:
+                conditions.parse(page.condition, targets.get)
+            except conditions.ConditionError as exc:
+                return f"page {page.position}: {exc}"
+        for question in (q for q in questions if q.page_id == page.pk):
+            if question.condition:
+                try:
+                    conditions.parse(question.condition, targets.get)
+                except conditions.ConditionError as exc:
+                    return f"{question.code}: {exc}"
+            targets[question.code] = question_target(question)
+    return None

@@ -26,6 +26,7 @@ from .selectors import (
     survey_layout,
 )
 from .services import ResponseClosed, page_save, response_start
+from .sharing import opening_problem
 from .skip_logic import Navigator
 
 
@@ -56,6 +57,12 @@ def _set_response_cookie(reply: HttpResponse, slug: str, token: str) -> None:
 def _refuse(request, survey, status: int, title: str, message: str) -> HttpResponse:
     context = {"survey": survey, "title": title, "message": message}
     return render(request, "surveys/refused.html", context, status=status)
+
+
+def _unavailable_now(request, survey: Survey) -> HttpResponse:
+    return render(
+        request, "surveys/unavailable.html", {"survey": survey, "state": "not_yet_open"}, status=409
+    )
 
 
 def _unavailable(request, survey: Survey) -> HttpResponse | None:
@@ -98,8 +105,11 @@ def survey_start(request, slug):
                         "Please try again in a few minutes."
                     ),
                 )
+            layout = survey_layout(survey)
+            if not layout.pages:  # opened with nothing in it (the admin refuses that, a script may not)
+                return _unavailable_now(request, survey)
             response, token = response_start(survey=survey, language=get_language())
-            first = survey_layout(survey).pages[0].position
+            first = layout.pages[0].position
             reply = redirect("surveys:page", slug=slug, position=first)
             _set_response_cookie(reply, slug, token)
             return reply
@@ -114,14 +124,15 @@ def survey_preview(request, slug):
     """An investigator's test run of the survey, draft, open or closed: the same pages, with
     answers saved as a test response that no result or export counts unless asked to."""
     survey = get_object_or_404(Survey, slug=slug)
-    layout = survey_layout(survey)
-    if not layout.pages or any(not layout.questions_on(page) for page in layout.pages):
+    problem = opening_problem(survey)
+    if problem:  # a page without question, a grid without statements, a condition that fails…
         return _refuse(
             request,
             survey,
             409,
             _("Nothing to preview"),
-            _("This survey has no page yet, or a page without questions: complete it, then try it."),
+            _("This survey cannot be tried yet: %(problem)s Complete it, then try it.")
+            % {"problem": problem},
         )
     current = _current_response(request, slug)
     if current is not None and not current.is_test:
@@ -313,7 +324,9 @@ def survey_page_look(request, slug, position):
     page = layout.page(position)
     if page is None:
         return _refuse(request, survey, 404, _("Page not found"), _("This questionnaire has no such page."))
-    form = PageForm(None, layout=layout, page=page, saved={}, visible={q.code for q in layout.questions})
+    form = PageForm(
+        None, layout=layout, page=page, saved={}, visible={q.code for q in layout.questions}, look_only=True
+    )
     positions = [p.position for p in layout.pages]
     index = positions.index(position)
     context = {

@@ -1,6 +1,6 @@
 // Progressive enhancement of a question's condition menus (the server checks everything): each
 // row offers the choices of the question it names, and the value box only for comparisons.
-(function () {
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const rows = [1, 2, 3];
   const compared = ["eq", "ne", "gt", "ge", "lt", "le"];
@@ -28,4 +28,4 @@
     });
     update(n);
   });
-})();
+});

@@ -41,6 +41,8 @@ class GridLayout(LayoutObject):
     def render(self, form, context, template_pack=None, **kwargs):
         question = self.question
         rows = [form[name] for name in self.fields]
+        if not rows:  # a grid still without statements (being built): nothing to answer yet
+            return ""
         first = rows[0]
         return render_to_string(
             self.template,

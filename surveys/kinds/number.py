@@ -127,8 +127,9 @@ class Number(Kind):
             label=label,
             max_digits=NUMBER_DIGITS,
             decimal_places=decimals,
-            min_value=question.number_min,
-            max_value=question.number_max,
+            # Normalized, so that an error says 100, not 100.000000.
+            min_value=None if question.number_min is None else Decimal(exact(Decimal(question.number_min))),
+            max_value=None if question.number_max is None else Decimal(exact(Decimal(question.number_max))),
             localize=True,  # "2,5" in French
             widget=forms.TextInput(attrs=attrs),
         )

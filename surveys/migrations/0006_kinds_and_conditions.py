@@ -6,38 +6,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def _as_data(question_code, operator, choice_code):
-    return {"question": question_code, operator: choice_code}
-
-
-def conditions_to_data(apps, schema_editor):
-    """A condition was a choice and an operator: it becomes data, {"question": "Q9", "is_not": "never"}."""
-    Choice = apps.get_model("surveys", "Choice")
-    choices = {c.pk: (c.question.code, c.code) for c in Choice.objects.select_related("question")}
-    for model in ("Question", "HistoricalQuestion"):
-        rows = apps.get_model("surveys", model).objects.exclude(condition_choice_id=None)
-        for row in rows:
-            known = choices.get(row.condition_choice_id)
-            if known:
-                row.condition = _as_data(known[0], row.condition_operator, known[1])
-                row.save(update_fields=["condition"])
-
-
-def conditions_from_data(apps, schema_editor):
-    Question = apps.get_model("surveys", "Question")
-    Choice = apps.get_model("surveys", "Choice")
-    for question in Question.objects.exclude(condition=None):
-        data = question.condition
-        operator = next((op for op in ("is", "is_not") if op in data), None)
-        if operator is None or set(data) != {"question", operator}:
-            raise RuntimeError(f"{question.code}: this condition cannot be written as one choice")
-        question.condition_choice = Choice.objects.get(
-            question__survey_id=question.survey_id, question__code=data["question"], code=data[operator]
-        )
-        question.condition_operator = operator
-        question.save(update_fields=["condition_choice", "condition_operator"])
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("surveys", "0005_instrument_history_and_test_responses"),
@@ -363,5 +331,4 @@ class Migration(migrations.Migration):
                 fields=("question", "code"), name="statement_code_unique_in_question"
             ),
         ),
-        migrations.RunPython(conditions_to_data, conditions_from_data),
     ]

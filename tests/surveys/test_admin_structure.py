@@ -129,7 +129,6 @@ SURVEY_CHANGES = {
 }
 
 QUESTION_CHANGES = {
-    "survey": lambda s, r, d: d.update(survey=Survey.objects.create(slug="other", title_fr="Autre").pk),
     "page": lambda s, r, d: d.update(page=other_page(s, 2)),
     "code": lambda s, r, d: d.update(code="Q99"),
     "kind": lambda s, r, d: d.update(kind="text", scale_min="", scale_max=""),
@@ -147,9 +146,6 @@ CHOICE_CHANGES = {
     ),
     "choice other": lambda s, r, d: d.update(
         {f"choices-{inline_index(r, 'choices', code='psychiatry')}-is_other": "on"}
-    ),
-    "choice exclusive": lambda s, r, d: d.update(
-        {f"choices-{inline_index(r, 'choices', code='psychiatry')}-is_exclusive": "on"}
     ),
     "choice deleted": lambda s, r, d: d.update(
         {f"choices-{inline_index(r, 'choices', code='psychiatry')}-DELETE": "on"}
@@ -179,7 +175,8 @@ TRIED = {
 OTHER_KINDS = {"number_min", "number_max", "decimals", "date_min", "date_max"}
 NOT_IN_THE_ADMIN = {
     Page: {"survey", "position"},
-    Question: {"position", *OTHER_KINDS},
+    # A question's survey is shown, not chosen, once it exists.
+    Question: {"position", "survey", *OTHER_KINDS},
     Choice: {"question"},
     Statement: {"question", "code"},
 }
@@ -402,3 +399,50 @@ def test_a_page_condition_may_only_name_questions_of_earlier_pages(investigator,
     page_1 = survey.pages.get(position=1)
     form = investigator.get(reverse("admin:surveys_page_change", args=[page_1.pk])).context["adminform"].form
     assert [value for value, _label in form.fields["condition_1_question"].choices] == [""]
+
+
+def test_an_exclusive_choice_is_refused_once_answers_arrive(investigator, survey):
+    refused_after_answers_arrive(
+        investigator,
+        survey,
+        question_url(survey, "Q26"),
+        lambda s, r, d: d.update(
+            {f"choices-{inline_index(r, 'choices', code='read_on_group')}-is_exclusive": "on"}
+        ),
+    )
+
+
+def test_only_a_multiple_choice_offers_an_exclusive_choice(investigator, survey):
+    assert "is_exclusive" not in investigator.get(question_url(survey, "Q3")).content.decode()
+    assert "is_exclusive" in investigator.get(question_url(survey, "Q26")).content.decode()
+
+
+def rendered_form_data(reply) -> dict:
+    """What a browser sends back: the fields the page shows (not every field of the form)."""
+    import re
+
+    html = reply.content.decode()
+    names = set(re.findall(r'name="([^"]+)"', html))
+    return {name: value for name, value in change_form_data(reply).items() if name in names}
+
+
+def test_wording_can_be_fixed_on_a_frozen_question_that_has_a_condition(investigator, survey):
+    partial_response(survey)
+    reply = investigator.get(question_url(survey, "Q12"))
+    data = rendered_form_data(reply)
+    data["text_fr"] = "Les réponses m'ont aidé(e) à décider"
+    assert investigator.post(question_url(survey, "Q12"), data).status_code == 302
+    q12 = survey.questions.get(code="Q12")
+    assert q12.text_fr == "Les réponses m'ont aidé(e) à décider"
+    assert q12.condition == {"question": "Q9", "is_not": "never"}
+
+
+def test_wording_can_be_fixed_on_a_frozen_scale_that_is_not_0_to_10(investigator, survey):
+    Question.objects.filter(survey=survey, code="Q12").update(scale_min=1, scale_max=5)
+    partial_response(survey)
+    reply = investigator.get(question_url(survey, "Q12"))
+    data = rendered_form_data(reply)
+    data["scale_max_label_en"] = "Very much"
+    assert investigator.post(question_url(survey, "Q12"), data).status_code == 302
+    q12 = survey.questions.get(code="Q12")
+    assert (q12.scale_min, q12.scale_max, q12.scale_max_label_en) == (1, 5, "Very much")

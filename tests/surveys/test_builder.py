@@ -213,3 +213,70 @@ def test_a_new_text_question_keeps_no_choice_typed_on_its_page(investigator, dra
         **{"choices-TOTAL_FORMS": "1", "choices-0-code": "x", "choices-0-label_fr": "X"},
     )
     assert not draft.questions.get(code="why").choices.exists()
+
+
+# --- a change that would break a condition -------------------------------------------------------
+
+
+def test_a_renamed_choice_hides_what_its_condition_guards_and_says_so(investigator, survey, client):
+    Survey.objects.filter(pk=survey.pk).update(status="draft")
+    never = survey.questions.get(code="Q9").choices.get(code="never")
+    never.code = "not_at_all"
+    never.save()
+    layout = survey_layout(Survey.objects.get(pk=survey.pk))
+    assert "Q11" in {r.code for r in layout.rules}  # the layout still builds: no error page
+    share = investigator.get(reverse("admin:surveys_survey_share", args=[survey.pk])).content.decode()
+    assert "A condition no longer holds together: Q11: Q9 has no choice" in share
+
+
+def test_a_question_cannot_move_above_the_question_it_depends_on(investigator, survey):
+    url = reverse("admin:surveys_survey_change", args=[survey.pk])
+    data = change_form_data(investigator.get(url))
+    q20 = survey.questions.get(code="Q20")
+    reply = investigator.post(url, {**data, "_move": f"question:{q20.pk}:up"}, follow=True)
+    assert "Not moved: a condition would refer to a later question" in reply.content.decode()
+    assert list(
+        survey.questions.filter(code__in=["Q19", "Q20"]).order_by("position").values_list("code", flat=True)
+    ) == [
+        "Q19",
+        "Q20",
+    ]
+
+
+def test_a_survey_that_cannot_open_is_not_opened_from_its_own_form_either(investigator, draft):
+    url = reverse("admin:surveys_survey_change", args=[draft.pk])
+    data = change_form_data(investigator.get(url))
+    reply = investigator.post(url, {**data, "status": "open"})
+    assert reply.status_code == 200
+    assert "The survey cannot open: Page 1 has no question." in reply.content.decode()
+    assert Survey.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_a_question_wording_is_escaped_in_a_condition_shown_in_words(investigator, draft):
+    add_question(
+        investigator,
+        draft,
+        1,
+        code="a",
+        text_fr="<b>bold</b>",
+        **{
+            "choices-TOTAL_FORMS": "2",
+            "choices-0-code": "y",
+            "choices-0-label_fr": "Y",
+            "choices-1-code": "n",
+            "choices-1-label_fr": "N",
+        },
+    )
+    add_question(investigator, draft, 2, kind="text", code="b", text_fr="B")
+    b = draft.questions.get(code="b")
+    Question.objects.filter(pk=b.pk).update(condition={"question": "a", "is": "y"})
+    page = investigator.get(question_url(b)).content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b>" not in page
+
+
+def test_a_question_that_becomes_a_text_loses_its_choices(investigator, draft, branching):
+    question = draft.questions.get(code="cme_2026")
+    data = change_form_data(investigator.get(question_url(question)))
+    data["kind"] = "text"
+    assert investigator.post(question_url(question), data).status_code == 302
+    assert not question.choices.exists()

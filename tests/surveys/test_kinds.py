@@ -386,3 +386,36 @@ def test_a_grid_comment_is_kept_whichever_statement_was_saved_first(needs):
     }
     page_save(response=response, page_position=2, values=again, language="fr", advance=False)
     assert response_answers(response)["opinion"].comment == "Trop dense"
+
+
+def test_a_hidden_question_holding_a_wrong_value_does_not_block_the_page(client, needs):
+    consented(client, needs)
+    submit(client, needs, 1, PAGE_1)
+    # "why" is hidden (the last course is recent): whatever its box holds is dropped, unchecked.
+    reply = submit(client, needs, 2, {**PAGE_2, "last": "2024-05-02", "why": "x" * 6000})
+    assert reply.status_code == 302
+
+
+def test_a_required_grid_answered_in_part_keeps_its_page_unfinished(needs):
+    response, _token = response_start(survey=needs, language="fr")
+    values = {
+        "specialty": AnswerValue(choice="gp"),
+        "years": AnswerValue(number=Decimal(40)),
+        "formats": AnswerValue(choices=("webinar",)),
+    }
+    page_save(response=response, page_position=1, values=values, language="fr")
+    part = {"last": AnswerValue(date=dt.date(2021, 1, 1)), "opinion": AnswerValue(rows={"useful": "2"})}
+    page_save(response=response, page_position=2, values=part, language="fr", advance=False)
+    response.refresh_from_db()
+    response.furthest_page = 2  # as if page 2 had been submitted before the grid was cut short
+    from surveys.selectors import response_navigator, survey_layout
+
+    layout = survey_layout(needs)
+    assert response_navigator(layout, response, response_answers(response, layout)).resume_page == 2
+
+
+def test_a_grid_without_statements_yet_shows_no_error_page(investigator, needs):
+    grid = Question.objects.get(survey=needs, code="opinion")
+    Statement.objects.filter(question=grid).delete()
+    reply = investigator.get(reverse("surveys:page_look", args=[needs.slug, 2]))
+    assert reply.status_code == 200

@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("surveys", "0006_kinds_and_conditions")]
+    dependencies = [("surveys", "0007_conditions_as_data")]
 
     operations = [
         migrations.RemoveField(

@@ -36,12 +36,12 @@ def main() -> None:
     from django.utils import translation
 
     from surveys.forms import PageForm
-    from surveys.skip_logic import visible_codes
-    from surveys.values import AnswerValue
     from surveys.instrument import parse_instrument
     from surveys.models import Survey
     from surveys.selectors import survey_layout
     from surveys.services import instrument_load
+    from surveys.skip_logic import visible_codes
+    from surveys.values import AnswerValue
     from tests.conftest import FULL_ANSWERS
 
     call_command("collectstatic", interactive=False, verbosity=0)

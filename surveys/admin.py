@@ -790,6 +790,16 @@ class QuestionAdmin(FrozenStructureAdmin):
     def response_post_save_change(self, request, obj):
         return redirect("admin:surveys_survey_change", obj.survey_id)  # back to its survey's page
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        question = self.get_object(request, object_id)
+        if request.method == "GET" and question is not None and (missing := missing_english(question)):
+            messages.warning(
+                request,
+                gettext("No English yet for: %(texts)s. English respondents read the French instead.")
+                % {"texts": ", ".join(missing)},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_formset(self, request, form, formset, change):
         """Choices and statements are kept for the kinds that have them (a new question's page
         offers both before its kind is known)."""
@@ -821,6 +831,26 @@ class QuestionAdmin(FrozenStructureAdmin):
     def has_delete_permission(self, request, obj=None):
         frozen = obj is not None and _frozen(request, obj.survey_id)
         return not frozen and super().has_delete_permission(request, obj)
+
+
+def missing_english(question: Question) -> list[str]:
+    """The question's texts written in French and not in English, by the names the editor uses."""
+    pairs = [
+        (gettext("text"), question.text_fr, question.text_en),
+        (gettext("help text"), question.help_fr, question.help_en),
+        (gettext("minimum anchor"), question.scale_min_label_fr, question.scale_min_label_en),
+        (gettext("maximum anchor"), question.scale_max_label_fr, question.scale_max_label_en),
+        (gettext("unit"), question.unit_fr, question.unit_en),
+    ]
+    pairs += [
+        (gettext("choice %(code)s") % {"code": c.code}, c.label_fr, c.label_en)
+        for c in question.choices.all()
+    ]
+    pairs += [
+        (gettext("statement %(code)s") % {"code": st.code}, st.text_fr, st.text_en)
+        for st in question.statements.all()
+    ]
+    return [name for name, french, english in pairs if french.strip() and not english.strip()]
 
 
 def _renumber(survey: Survey) -> None:

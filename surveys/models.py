@@ -106,6 +106,7 @@ class Survey(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="survey_closes_after_it_opens",
+                violation_error_message=_("The survey must close after it opens."),
                 condition=Q(opens_at__isnull=True)
                 | Q(closes_at__isnull=True)
                 | Q(closes_at__gt=models.F("opens_at")),
@@ -158,7 +159,11 @@ class Page(models.Model):
         verbose_name_plural = _("pages")
         ordering = ["survey", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "position"], name="page_position_unique_in_survey"),
+            models.UniqueConstraint(
+                fields=["survey", "position"],
+                name="page_position_unique_in_survey",
+                violation_error_message=_("Another page of this survey has this position."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,10 +270,24 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         ordering = ["survey", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "code"], name="question_code_unique_in_survey"),
-            models.UniqueConstraint(fields=["survey", "position"], name="question_position_unique_in_survey"),
+            models.UniqueConstraint(
+                fields=["survey", "code"],
+                name="question_code_unique_in_survey",
+                violation_error_message=_(
+                    "Another question of this survey has this code: choose another one."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "position"],
+                name="question_position_unique_in_survey",
+                violation_error_message=_("Another question of this survey has this position."),
+            ),
             models.CheckConstraint(
                 name="question_scale_bounds_only_on_scales_and_within_0_10",
+                violation_error_message=_(
+                    "A scale's bounds go from 0 to 10, the minimum below the maximum; other kinds of "
+                    "question have none."
+                ),
                 condition=(
                     Q(
                         kind="scale",
@@ -281,6 +300,9 @@ class Question(models.Model):
             ),
             models.CheckConstraint(
                 name="question_number_settings_only_on_numbers",
+                violation_error_message=_(
+                    "Bounds and decimal places (0 to 6) belong to number questions only."
+                ),
                 condition=Q(kind="number", decimals__lte=NUMBER_DECIMALS)
                 | (
                     ~Q(kind="number")
@@ -289,12 +311,16 @@ class Question(models.Model):
             ),
             models.CheckConstraint(
                 name="question_number_bounds_in_order",
+                violation_error_message=_("The smallest number must be below the largest."),
                 condition=Q(number_min__isnull=True)
                 | Q(number_max__isnull=True)
                 | Q(number_min__lt=models.F("number_max")),
             ),
             models.CheckConstraint(
                 name="question_date_bounds_only_on_dates_and_in_order",
+                violation_error_message=_(
+                    "Date bounds belong to date questions only, the earliest before the latest."
+                ),
                 condition=(
                     Q(kind="date")
                     & (
@@ -365,9 +391,20 @@ class Choice(models.Model):
         verbose_name_plural = _("choices")
         ordering = ["question", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["question", "code"], name="choice_code_unique_in_question"),
             models.UniqueConstraint(
-                fields=["question"], condition=Q(is_other=True), name="one_other_choice_per_question"
+                fields=["question", "code"],
+                name="choice_code_unique_in_question",
+                violation_error_message=_(
+                    "Another choice of this question has this code: choose another one."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["question"],
+                condition=Q(is_other=True),
+                name="one_other_choice_per_question",
+                violation_error_message=_(
+                    "Only one choice of a question can be the 'other, please specify' one."
+                ),
             ),
         ]
 
@@ -398,7 +435,13 @@ class Statement(models.Model):
         verbose_name_plural = _("statements")
         ordering = ["question", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["question", "code"], name="statement_code_unique_in_question"),
+            models.UniqueConstraint(
+                fields=["question", "code"],
+                name="statement_code_unique_in_question",
+                violation_error_message=_(
+                    "Another statement of this grid has this code: choose another one."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -280,3 +280,22 @@ def test_a_question_that_becomes_a_text_loses_its_choices(investigator, draft, b
     data["kind"] = "text"
     assert investigator.post(question_url(question), data).status_code == 302
     assert not question.choices.exists()
+
+
+def test_a_scale_beyond_10_is_refused_with_a_sentence_not_a_constraint_name(investigator, draft):
+    add_question(investigator, draft, 1, kind="scale", code="interest", text_fr="Votre intérêt")
+    question = draft.questions.get()
+    data = change_form_data(investigator.get(question_url(question)))
+    data["scale_max"] = "11"
+    reply = investigator.post(question_url(question), data)
+    assert reply.status_code == 200
+    page = reply.content.decode()
+    assert "A scale&#x27;s bounds go from 0 to 10" in page and "question_scale_bounds" not in page
+    question.refresh_from_db()
+    assert question.scale_max == 10
+
+
+def test_the_editor_flags_texts_without_english(investigator, draft, branching):
+    question = draft.questions.get(code="cme_2026")
+    page = investigator.get(question_url(question)).content.decode()
+    assert "No English yet for: text, choice yes, choice no." in page

@@ -23,9 +23,11 @@ from .values import AnswerValue
 
 
 class ConsentForm(forms.Form):
+    """Consent in one step: the button "I agree to take part" sends ``consent=yes``."""
+
     consent = forms.BooleanField(
         label=_("I have read the information above and agree to take part."),
-        error_messages={"required": _("Please tick the box to confirm that you agree to take part.")},
+        error_messages={"required": _("Please press “I agree to take part” to start the questionnaire.")},
     )
 
 
@@ -128,17 +130,30 @@ class PageForm(forms.Form):
             if required:
                 self.shown_required.add(name)
             self.fields[name] = field
+        label = _label(self.layout, q)
+        for name in self.fields:
+            if name.startswith(q.code + "__"):  # a grid's statements: named with their question
+                self.fields[name].summary_label = f"{label} — {self.fields[name].label}"
         if kind.has_choices and has_other(q):
-            self.fields[q.code + OTHER] = forms.CharField(
-                label=_("Please specify"), required=False, max_length=500
+            other = next(c for c in q.choices.all() if c.is_other)
+            field = forms.CharField(
+                label=_("Please specify"),
+                required=False,
+                max_length=500,
+                # Shown only once "other" is chosen where scripts run; said in words where not.
+                help_text=_("Only if you chose “%(label)s”.") % {"label": other.label},
             )
+            field.summary_label = f"{label} — {_('Please specify')}"
+            self.fields[q.code + OTHER] = field
         if q.has_comment:
-            self.fields[q.code + COMMENT] = forms.CharField(
+            field = forms.CharField(
                 label=_("Comment (optional)"),
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            field.summary_label = f"{label} — {_('Comment (optional)')}"
+            self.fields[q.code + COMMENT] = field
 
     def _browser_conditions(self, visible: set[str]) -> dict[str, dict]:
         """For each question decided on this page, its condition as the browser evaluates it:
@@ -155,6 +170,14 @@ class PageForm(forms.Form):
         attrs = {"css_class": f"question question-{q.kind}", "data_question": q.code}
         if q.code in self.show_if:  # for the browser to toggle
             attrs["data_show_if"] = json.dumps(self.show_if[q.code], separators=(",", ":"))
+        # For the browser: the "other" choice whose box it reveals, the choices that exclude the rest.
+        choices = list(q.choices.all()) if q.kind_module.has_choices else []
+        other = next((c.code for c in choices if c.is_other), None)
+        if other and q.code + OTHER in self.fields:
+            attrs["data_other_choice"] = other
+        exclusive = [c.code for c in choices if c.is_exclusive]
+        if exclusive:
+            attrs["data_exclusive"] = " ".join(exclusive)
         extra = [
             Field(name, wrapper_class="follow-up")
             for name in (q.code + OTHER, q.code + COMMENT)

@@ -7,8 +7,10 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import transaction
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -200,6 +202,8 @@ def _survey_page(request, slug, position):
     visit = _visit(request, slug, position)
     if isinstance(visit, HttpResponse):
         return visit
+    if request.method == "POST" and "switch_language" in request.POST:
+        return _switch_language(request, visit, request.POST["switch_language"])
     going_back = request.POST.get("nav") == "back"
     form = PageForm(
         request.POST if request.method == "POST" else None,
@@ -294,6 +298,47 @@ def _save(request, visit: _Visit, form: PageForm, going_back: bool) -> HttpRespo
     return redirect("surveys:page", slug=slug, position=result.next_page)
 
 
+def _switch_language(request, visit: _Visit, language: str) -> HttpResponse:
+    """The page again in the other language, with what was ticked or typed: kept as it is when
+    it is valid (like the back button: nothing required), shown back unjudged when it is not."""
+    if language not in dict(settings.LANGUAGES):
+        return _refuse(request, visit.survey, 400, _("Unknown language"), _("This language is not offered."))
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    form = PageForm(
+        request.POST,
+        layout=visit.layout,
+        page=visit.page,
+        saved=visit.saved,
+        visible=visit.navigator.visible,
+        strict=False,
+    )
+    if form.is_valid():
+        page_save(
+            response=visit.response,
+            page_position=visit.page.position,
+            language=language,
+            advance=False,
+            layout=visit.layout,
+            saved=visit.saved,
+            outcome=form.outcome,
+        )
+    else:  # the respondent has not submitted the page: nothing is said wrong yet
+        form._errors = ErrorDict()
+    reply = _render_page(request, visit, form)
+    reply.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return reply
+
+
 def _render_page(request, visit: _Visit, form: PageForm) -> HttpResponse:
     navigator, position = visit.navigator, visit.page.position
     index, total = navigator.progress(position)
@@ -307,6 +352,7 @@ def _render_page(request, visit: _Visit, form: PageForm) -> HttpResponse:
         "has_previous": navigator.previous_page(position) is not None,
         "is_last": navigator.is_last(position),
         "test_run": visit.response.is_test,
+        "switch_in_page": True,
     }
     return render(request, "surveys/page.html", context)
 

@@ -4,6 +4,9 @@
 // questions, and what the earlier pages already decided as {"const": true | false}.
 (function () {
   "use strict";
+  // An error summary (a page's, or the consent's) takes the focus: it is read, and seen.
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
   const form = document.querySelector("form.survey-page");
   if (!form) return;
   const dependents = Array.from(form.querySelectorAll("[data-show-if]"));
@@ -63,9 +66,42 @@
     // In page order: a question hidden here hides those that depend on it.
     dependents.forEach(function (block) { block.hidden = !holds(conditions.get(block)); });
   }
-  form.addEventListener("change", update);
+  // "Other, please specify": the box shows once "other" is chosen, and takes the focus then.
+  const others = Array.from(form.querySelectorAll("[data-other-choice]"));
+  function otherChosen(block) {
+    return given(block.dataset.question).indexOf(block.dataset.otherChoice) >= 0;
+  }
+  function revealOthers(event) {
+    others.forEach(function (block) {
+      const box = document.getElementById("div_id_" + block.dataset.question + "__other_text");
+      if (!box) return;
+      const input = box.querySelector("input, textarea");
+      const chosen = otherChosen(block);
+      const wasHidden = box.hidden;
+      box.hidden = !chosen && !(input && input.value);
+      if (event && chosen && wasHidden && block.contains(event.target) && input) input.focus();
+    });
+  }
+
+  // A choice that excludes the others ("I do not use them"): ticking it unticks them, and back.
+  function exclude(event) {
+    const input = event.target;
+    if (input.type !== "checkbox" || !input.checked) return;
+    const block = input.closest("[data-exclusive]");
+    if (!block) return;
+    const exclusive = block.dataset.exclusive.split(" ");
+    const alone = exclusive.indexOf(input.value) >= 0;
+    block.querySelectorAll('input[type=checkbox][name="' + input.name + '"]').forEach(function (other) {
+      if (other !== input && (alone || exclusive.indexOf(other.value) >= 0)) other.checked = false;
+    });
+  }
+
+  form.addEventListener("change", function (event) {
+    exclude(event);
+    update();
+    revealOthers(event);
+  });
   form.addEventListener("input", update);
   update();
-  const summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  revealOthers(null);
 })();

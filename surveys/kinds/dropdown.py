@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from crispy_forms.layout import Field
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .base import choices_of, required_error
 from .single import Single
 
 
@@ -17,15 +14,8 @@ class Dropdown(Single):
     name = "dropdown"
     label = _("Single choice in a list")
 
-    def fields(self, question, label):
-        choices = [("", _("Choose…")), *((c.code, c.label) for c in choices_of(question))]
-        field = forms.ChoiceField(
-            choices=choices, label=label, widget=forms.Select(attrs={"class": "form-select"})
-        )
-        return {question.code: required_error(field)}
-
-    def layout(self, question):
-        return [Field(question.code)]
+    def as_list(self, question) -> bool:
+        return True  # whatever its length: the instrument asked for a list
 
 
 KIND = Dropdown()

@@ -12,6 +12,9 @@ from analysis.export import CodebookEntry, Column
 from ..values import AnswerValue
 from .base import ChoiceFamily, choice_chart, choice_values, choices_of, required_error
 
+# More choices than this and a single choice is shown as a select.
+LONG_LIST = 12
+
 
 class Single(ChoiceFamily):
     name = "single"
@@ -20,18 +23,26 @@ class Single(ChoiceFamily):
     operators = ("is", "is_not", "in", "not_in")
     template = "surveys/fields/choices.html"
 
-    def widget(self):
-        return forms.RadioSelect
+    def as_list(self, question) -> bool:
+        """Shown as a select: a long list (Q3's 21 specialties fill five phone screens as
+        radios; a select opens the phone's own picker and takes one line)."""
+        return len(choices_of(question)) > LONG_LIST
 
     def fields(self, question, label):
         choices = [(c.code, c.label) for c in choices_of(question)]
-        return {
-            question.code: required_error(
-                forms.ChoiceField(choices=choices, widget=self.widget(), label=label)
+        if self.as_list(question):
+            field = forms.ChoiceField(
+                choices=[("", _("Choose…")), *choices],
+                label=label,
+                widget=forms.Select(attrs={"class": "form-select"}),
             )
-        }
+        else:
+            field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, label=label)
+        return {question.code: required_error(field)}
 
     def layout(self, question):
+        if self.as_list(question):
+            return [Field(question.code)]
         return [Field(question.code, template=self.template)]
 
     def cleaned_value(self, question, cleaned):

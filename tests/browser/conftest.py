@@ -94,7 +94,13 @@ class Keyboard:
         raise AssertionError(f"Tab never reached {selector}")
 
     def choose(self, name: str, index: int) -> None:
-        """The index-th option of a radio group (a choice question or a 0-10 scale)."""
+        """The index-th option of a radio group (a choice question or a 0-10 scale), or of a
+        select (a long list: arrows from its "Choose…")."""
+        if self.page.locator(f'select[name="{name}"]').count():
+            self.tab_to(f'select[name="{name}"]')
+            for _ in range(index + 1):
+                self.page.keyboard.press("ArrowDown")
+            return
         self.tab_to(f'input[type=radio][name="{name}"]')
         if index == 0:
             self.page.keyboard.press("Space")

@@ -362,12 +362,10 @@ def answer(browser, link: str, *, yes: bool) -> None:
     page.set_default_timeout(10_000)
     keys = Keyboard(page)
     page.goto(link)
-    keys.tab_to("#id_consent")
-    page.keyboard.press("Space")
-    keys.tab_to("form.consent-form button[type=submit]")
+    keys.tab_to("form.consent-form button[name=consent]")
     keys.press_and_wait("Enter")
     if not yes:
-        keys.tab_to("form.language-switch button[value=en]")
+        keys.tab_to(".language-switch button[value=en]")
         keys.press_and_wait("Enter")
         assert "What is your specialty?" in page.locator("main").inner_text()
     assert page.locator('[data-question="formation_2026_sujet"]').count() == 0  # page 2 only

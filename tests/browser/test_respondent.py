@@ -14,12 +14,9 @@ PAGE_1 = {"Q1": 0, "Q2": 1, "Q3": 0, "Q4": 0, "Q5": 0, "Q6": 1, "Q7": 1, "Q8": 3
 def consent(page, survey, keys: Keyboard | None = None):
     page.goto(survey.base_url)
     if keys:
-        keys.tab_to("#id_consent")
-        page.keyboard.press("Space")
-        keys.tab_to("form.consent-form button[type=submit]")
+        keys.tab_to("form.consent-form button[name=consent]")
         keys.press_and_wait("Enter")
     else:
-        page.check("#id_consent")
         page.click("form.consent-form button[type=submit]")
 
 
@@ -153,7 +150,7 @@ def test_switching_to_english_keeps_the_answers(phone, live_survey):
     keys.submit("back")
     keys.submit("back")
     assert heading(phone) == "Your profile and your use of the group"
-    assert phone.locator('input[name="Q3"]:checked').get_attribute("value") == "general_practice"
+    assert phone.locator('select[name="Q3"]').input_value() == "general_practice"
     assert phone.locator('input[name="Q8"]:checked').get_attribute("value") == "gt_3y"
 
 
@@ -173,7 +170,7 @@ def test_a_missing_answer_is_shown_announced_and_focused(phone, live_survey):
     fieldset = phone.locator("#div_id_Q5 fieldset").get_attribute("aria-describedby") or ""
     assert "error" in described + fieldset
     summary.get_by_role("link").click()
-    assert phone.locator('input[name="Q3"]:checked').get_attribute("value") == "general_practice"
+    assert phone.locator('select[name="Q3"]').input_value() == "general_practice"
 
 
 def test_focus_is_always_visible(desktop, live_survey):
@@ -229,3 +226,50 @@ def test_the_accessibility_scan_can_fail(phone):
     phone.set_content('<html lang="fr"><body><main><input type="text"><img src="x.png"></main></body></html>')
     problems = serious_violations(phone)
     assert any(p.startswith(("label", "image-alt")) for p in problems)
+
+
+def test_switching_language_keeps_what_was_ticked_on_the_page(phone, live_survey):
+    keys = Keyboard(phone)
+    consent(phone, live_survey)
+    keys.choose("Q1", 1)
+    keys.choose("Q3", 4)  # cardiology, in the list
+    keys.tab_to('.language-switch button[value="en"]')
+    keys.press_and_wait("Enter")
+    assert phone.locator("html").get_attribute("lang") == "en"
+    assert phone.locator('input[name="Q1"]:checked').get_attribute("value") == "male"
+    assert phone.locator('select[name="Q3"]').input_value() == "cardiology"
+    assert phone.locator("#error-summary").count() == 0  # nothing said missing: not submitted
+
+
+def test_other_please_specify_shows_when_other_is_chosen_and_takes_the_focus(phone, live_survey):
+    consent(phone, live_survey)
+    box = phone.locator("#div_id_Q3__other_text")
+    assert not box.is_visible()
+    phone.select_option('select[name="Q3"]', "other")
+    assert box.is_visible()
+    assert phone.evaluate("document.activeElement.name") == "Q3__other_text"
+
+
+def test_an_exclusive_choice_unticks_the_others(phone, live_survey):
+    from surveys.models import Choice
+
+    Choice.objects.filter(question__survey=live_survey, question__code="Q26", code="read_on_group").update(
+        is_exclusive=True
+    )
+    from surveys.signals import layout_changed
+
+    layout_changed([live_survey.pk])
+    keys = Keyboard(phone)
+    consent(phone, live_survey)
+    answer_page_1(keys)
+    keys.choose("Q9", 3)  # never: pages 3 skipped
+    keys.choose("Q10", 1)
+    keys.submit()
+    keys.choose("Q19", 1)
+    keys.tick("Q21", "speed_of_responses")
+    keys.tick("Q22", "too_many_posts")
+    keys.submit()
+    keys.tick("Q26", "save_for_later")
+    keys.tick("Q26", "read_on_group")
+    ticked = phone.locator('input[name="Q26"]:checked')
+    assert [ticked.nth(i).get_attribute("value") for i in range(ticked.count())] == ["read_on_group"]

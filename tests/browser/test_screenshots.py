@@ -27,7 +27,6 @@ def test_respondent_pages(request, live_survey, size):
     keys = Keyboard(page)
     page.goto(live_survey.base_url)
     shoot(page, f"{size}-0-start")
-    page.check("#id_consent")
     with page.expect_navigation():
         page.click("form.consent-form button[type=submit]")
     keys.submit()
@@ -148,7 +147,6 @@ def test_second_instrument_pages(request, live_server, size):
     page = request.getfixturevalue(size)
     keys = Keyboard(page)
     page.goto(f"{live_server.url}/s/{survey.slug}/")
-    page.check("#id_consent")
     with page.expect_navigation():
         page.click("form.consent-form button[type=submit]")
     page.select_option('select[name="specialty"]', "other")

@@ -43,9 +43,7 @@ def shown(page, code: str) -> bool:
 def test_a_physician_completes_the_follow_up_survey_on_a_phone_by_keyboard(french_phone, needs):
     page, keys = french_phone, Keyboard(french_phone)
     page.goto(needs.base_url)
-    keys.tab_to("#id_consent")
-    page.keyboard.press("Space")
-    keys.tab_to("form.consent-form button[type=submit]")
+    keys.tab_to("form.consent-form button[name=consent]")
     keys.press_and_wait("Enter")
 
     # Page 1: a dropdown, a number with its unit, and a question shown from 10 years on.
@@ -107,7 +105,6 @@ def test_the_grid_is_a_table_on_a_desktop_and_a_list_on_a_phone(desktop, french_
     for page in (desktop, french_phone):
         keys = Keyboard(page)
         page.goto(needs.base_url)
-        page.check("#id_consent")
         page.click("form.consent-form button[type=submit]")
         page.select_option('select[name="specialty"]', "psychiatry")
         page.fill('input[name="years_practice"]', "4")

@@ -36,7 +36,7 @@ def test_the_start_page_shows_the_study_information_in_french(respondent):
 def test_it_requires_consent_before_starting(respondent):
     reply = respondent.client.post(respondent.url("start"), {})
     assert reply.status_code == 200
-    assert "Veuillez cocher la case" in reply.content.decode()
+    assert "Merci d’appuyer sur « J’accepte de participer »" in reply.content.decode()
     assert not Response.objects.exists()
 
 
@@ -95,9 +95,14 @@ def test_a_respondent_resumes_where_they_stopped(started, survey):
 
 
 def checked(page: str, name: str) -> list[str]:
-    """The values of the inputs named ``name`` that are checked."""
+    """The values of the inputs named ``name`` that are checked (or of the select's options
+    selected)."""
     inputs = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
-    return [re.search(r'value="([^"]*)"', i).group(1) for i in inputs if re.search(r"\bchecked\b", i)]
+    values = [re.search(r'value="([^"]*)"', i).group(1) for i in inputs if re.search(r"\bchecked\b", i)]
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    if select:
+        values += re.findall(r'<option value="([^"]+)"[^>]*\bselected\b', select.group(1))
+    return values
 
 
 def test_a_page_shows_the_answers_saved_before(started):
@@ -213,9 +218,34 @@ def test_switching_language_keeps_the_answers(started):
 
 
 def test_the_language_switch_is_on_every_page(started):
-    for url in (started.url("start"), started.url("page", position=1)):
-        page = started.client.get(url).content.decode()
-        assert 'name="language" value="en"' in page
+    start = started.client.get(started.url("start")).content.decode()
+    assert 'name="language" value="en"' in start
+    page = started.client.get(started.url("page", position=1)).content.decode()
+    assert 'form="survey-form" formnovalidate name="switch_language" value="en"' in page
+
+
+def test_switching_language_on_a_page_keeps_what_was_ticked_without_requiring_the_rest(started):
+    reply = started.client.post(
+        started.url("page", position=1), {"Q1": "female", "Q3": "cardiology", "switch_language": "en"}
+    )
+    page = reply.content.decode()
+    assert reply.status_code == 200 and 'lang="en"' in page
+    assert checked(page, "Q1") == ["female"] and checked(page, "Q3") == ["cardiology"]
+    assert "Please answer this question." not in page  # not submitted: nothing said missing
+    assert reply.cookies["lang"].value == "en"
+    answers = response_answers(Response.objects.get())
+    assert (answers["Q1"].choice, answers["Q3"].choice) == ("female", "cardiology")
+
+
+def test_switching_language_with_a_value_that_is_not_valid_shows_it_back_unsaved(started):
+    reply = started.client.post(started.url("page", position=1), {"Q1": "nonsense", "switch_language": "en"})
+    assert reply.status_code == 200 and "is not one of the available choices" not in reply.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_an_unknown_language_is_refused(started):
+    reply = started.client.post(started.url("page", position=1), {"Q1": "female", "switch_language": "xx"})
+    assert reply.status_code == 400
 
 
 def test_french_is_the_default_whatever_the_browser_says(respondent):

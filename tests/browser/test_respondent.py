@@ -251,14 +251,6 @@ def test_other_please_specify_shows_when_other_is_chosen_and_takes_the_focus(pho
 
 
 def test_an_exclusive_choice_unticks_the_others(phone, live_survey):
-    from surveys.models import Choice
-
-    Choice.objects.filter(question__survey=live_survey, question__code="Q26", code="read_on_group").update(
-        is_exclusive=True
-    )
-    from surveys.signals import layout_changed
-
-    layout_changed([live_survey.pk])
     keys = Keyboard(phone)
     consent(phone, live_survey)
     answer_page_1(keys)
@@ -270,6 +262,8 @@ def test_an_exclusive_choice_unticks_the_others(phone, live_survey):
     keys.tick("Q22", "too_many_posts")
     keys.submit()
     keys.tick("Q26", "save_for_later")
-    keys.tick("Q26", "read_on_group")
+    keys.tick("Q26", "do_not_use")  # "I do not use them"
     ticked = phone.locator('input[name="Q26"]:checked')
+    assert [ticked.nth(i).get_attribute("value") for i in range(ticked.count())] == ["do_not_use"]
+    keys.tick("Q26", "read_on_group")
     assert [ticked.nth(i).get_attribute("value") for i in range(ticked.count())] == ["read_on_group"]

@@ -367,3 +367,12 @@ def test_a_survey_turned_back_to_draft_takes_no_more_answers(started, survey):
 
 def test_the_home_page_leads_to_the_only_open_survey(respondent):
     assert respondent.client.get("/")["Location"] == respondent.url("start")
+
+
+def test_q26_i_do_not_use_them_cannot_come_with_another_answer(started):
+    for position in (1, 2, 3, 4):
+        started.submit(position)
+    reply = started.submit(5, {**FULL_ANSWERS[5], "Q26": ["do_not_use", "share_with_patients"]})
+    assert reply.status_code == 200
+    assert "ne peut pas être coché avec une autre réponse" in reply.content.decode()
+    assert "Q26" not in response_answers(Response.objects.get())

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import conditions
 from .kinds import COMMENT, OTHER
-from .kinds.base import has_other
+from .kinds.base import ONE_BOX, has_other
 from .models import Page
 from .selectors import Layout as SurveyLayout
 from .services import PageOutcome, page_outcome
@@ -179,7 +179,7 @@ class PageForm(forms.Form):
         if exclusive:
             attrs["data_exclusive"] = " ".join(exclusive)
         extra = [
-            Field(name, wrapper_class="follow-up")
+            Field(name, wrapper_class="follow-up", template=ONE_BOX)
             for name in (q.code + OTHER, q.code + COMMENT)
             if name in self.fields
         ]

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from ..models import Question
 
 OTHER = "__other_text"
+# A question answered in one box (text, number, date, list): label, hint, error above, the box.
+ONE_BOX = "surveys/fields/input.html"
 COMMENT = "__comment"
 CODE_CHARS = "letters, digits and single '_'"
 # What every kind provides for the analyses (analysis/): tests/analysis/test_kinds.py checks that

@@ -16,7 +16,7 @@ from analysis.export import CodebookEntry, Column
 
 from ..specs import DateSpec
 from ..values import AnswerValue
-from .base import Kind, chart_title, required_error
+from .base import ONE_BOX, Kind, chart_title, required_error
 
 INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"]
 
@@ -77,10 +77,11 @@ class DateKind(Kind):
         )
         field.error_messages["invalid"] = _("Please give a date, for example 25/11/2026.")
         field.bounds = (question.date_min, question.date_max)
+        field.box_class = "form-control date-input"
         return {question.code: required_error(field)}
 
     def layout(self, question):
-        return [Field(question.code, css_class="date-input")]
+        return [Field(question.code, template=ONE_BOX)]
 
     def cleaned_value(self, question, cleaned):
         return AnswerValue(date=cleaned.get(question.code))

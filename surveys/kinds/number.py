@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from crispy_forms.bootstrap import AppendedText
 from crispy_forms.layout import Field
 from django import forms
 from django.core.validators import DecimalValidator
@@ -19,7 +18,7 @@ from analysis.variables import pick
 from ..models import NUMBER_DECIMALS, NUMBER_DIGITS
 from ..specs import NumberSpec, Text
 from ..values import AnswerValue
-from .base import Kind, chart_title, required_error
+from .base import ONE_BOX, Kind, chart_title, required_error
 
 LARGEST = Decimal(10) ** (NUMBER_DIGITS - NUMBER_DECIMALS)
 
@@ -141,12 +140,11 @@ class Number(Kind):
                         "max_decimal_places": _("Please type a whole number."),
                     }
         field.error_messages["invalid"] = _("Please type a number.")
+        field.box_class, field.unit = "form-control number-input", question.unit
         return {question.code: required_error(field)}
 
     def layout(self, question):
-        if question.unit:
-            return [AppendedText(question.code, question.unit, css_class="number-input")]
-        return [Field(question.code, css_class="number-input")]
+        return [Field(question.code, template=ONE_BOX)]
 
     def cleaned_value(self, question, cleaned):
         return AnswerValue(number=cleaned.get(question.code))

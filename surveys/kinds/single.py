@@ -10,7 +10,7 @@ from analysis import distributions
 from analysis.export import CodebookEntry, Column
 
 from ..values import AnswerValue
-from .base import ChoiceFamily, choice_chart, choice_values, choices_of, required_error
+from .base import ONE_BOX, ChoiceFamily, choice_chart, choice_values, choices_of, required_error
 
 # More choices than this and a single choice is shown as a select.
 LONG_LIST = 12
@@ -34,15 +34,16 @@ class Single(ChoiceFamily):
             field = forms.ChoiceField(
                 choices=[("", _("Choose…")), *choices],
                 label=label,
-                widget=forms.Select(attrs={"class": "form-select"}),
+                widget=forms.Select(),
             )
+            field.box_class = "form-select"
         else:
             field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, label=label)
         return {question.code: required_error(field)}
 
     def layout(self, question):
         if self.as_list(question):
-            return [Field(question.code)]
+            return [Field(question.code, template=ONE_BOX)]
         return [Field(question.code, template=self.template)]
 
     def cleaned_value(self, question, cleaned):

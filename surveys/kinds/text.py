@@ -10,7 +10,7 @@ from analysis import distributions
 from analysis.export import CodebookEntry, Column
 
 from ..values import AnswerValue
-from .base import Kind, required_error
+from .base import ONE_BOX, Kind, required_error
 
 TEXT_MAX = 5000
 
@@ -24,7 +24,7 @@ class FreeText(Kind):
         return {question.code: required_error(field)}
 
     def layout(self, question):
-        return [Field(question.code)]
+        return [Field(question.code, template=ONE_BOX)]
 
     def cleaned_value(self, question, cleaned):
         return AnswerValue(text=(cleaned.get(question.code) or "").strip())

@@ -250,11 +250,14 @@ def errors_shown(page) -> list[dict]:
     """Each question in error: its mark, its messages, and where they sit."""
     return page.evaluate(
         """() => Array.from(document.querySelectorAll('.has-error')).map(q => {
-          const group = q.matches('fieldset') ? q : q.querySelector('fieldset');
+          // A question of options has its fieldset; one answered in a box (a list, a number…)
+          // has the box, which names the message.
+          const group = q.matches('fieldset') ? q
+            : (q.querySelector('fieldset') || q.querySelector('select, textarea, input:not([type=radio]):not([type=checkbox])'));
           const top = e => e.getBoundingClientRect().top;
           const inputs = Array.from(q.querySelectorAll('input[type=radio], input[type=checkbox]'));
           const firstOption = q.querySelector('.form-check, .scale-options');
-          const legend = q.querySelector('legend, .grid-label');
+          const legend = q.querySelector('legend, .grid-label, label.form-label');
           const messages = Array.from(q.querySelectorAll('.error-message'));
           const style = getComputedStyle(q);
           return {
@@ -266,6 +269,7 @@ def errors_shown(page) -> list[dict]:
                 ?.split(/\\s+/).includes(m.id)})),
             legendBottom: legend.getBoundingClientRect().bottom,
             firstOptionTop: firstOption ? top(firstOption) : null,
+            boxTop: group && !group.matches('fieldset') ? top(group) : null,
             invalidOptions: inputs.filter(i => i.classList.contains('is-invalid')).length,
             optionBorders: [...new Set(inputs.filter(i => !i.classList.contains('btn-check'))
               .map(i => getComputedStyle(i).borderTopColor))],
@@ -400,6 +404,8 @@ def check_errors(shown: list[dict], expected: int) -> None:
         assert question["legendBottom"] <= first["top"] + 1, name
         if question["firstOptionTop"] is not None:
             assert first["top"] < question["firstOptionTop"], name
+        if question["boxTop"] is not None:  # a list, a number, a text: the message above the box
+            assert first["top"] < question["boxTop"], name
 
 
 def test_an_error_is_one_message_above_the_options_and_one_mark_for_the_question(open_phone, live_survey):
@@ -411,11 +417,12 @@ def test_an_error_is_one_message_above_the_options_and_one_mark_for_the_question
     )
     submit(page)
     shown = errors_shown(page)
-    check_errors(shown, 7)  # the choices; Q3, a list, is crispy's field, marked the same way:
+    check_errors(shown, 8)  # the choices, and Q3, a list: its message above it too
     assert page.locator("#div_id_Q3").evaluate("e => parseFloat(getComputedStyle(e).borderLeftWidth)") >= 3
     for question in shown:
         assert len(question["messages"]) == 1
-        assert question["optionBorders"] == [fresh[0]] and question["labelColours"] == [fresh[1]]
+        if question["boxTop"] is None:  # options keep their normal look
+            assert question["optionBorders"] == [fresh[0]] and question["labelColours"] == [fresh[1]]
     # The summary's links lead to the questions, which hold their message.
     for link in page.locator("#error-summary a").all():
         target = page.locator(link.get_attribute("href"))
@@ -492,7 +499,7 @@ def test_without_javascript_the_layout_and_the_errors_are_the_same(open_phone, l
     page = open_phone(320, javascript=False)
     begin(page, live_survey)
     submit(page)
-    check_errors(errors_shown(page), 7)
+    check_errors(errors_shown(page), 8)
     assert choice_problems(page) == []
     answer(page, PAPER[0])
     submit(page)

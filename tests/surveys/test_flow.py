@@ -376,3 +376,26 @@ def test_q26_i_do_not_use_them_cannot_come_with_another_answer(started):
     assert reply.status_code == 200
     assert "ne peut pas être coché avec une autre réponse" in reply.content.decode()
     assert "Q26" not in response_answers(Response.objects.get())
+
+
+def test_the_error_summary_names_the_question_of_a_missing_please_specify(started):
+    reply = started.submit(1, {**FULL_ANSWERS[1], "Q3": "other"})
+    page = reply.content.decode()
+    assert '<a href="#div_id_Q3__other_text">3. Votre spécialité — Précisez</a>' in page
+
+
+def test_a_long_list_is_a_select_with_its_error_above_it(started):
+    data = {**FULL_ANSWERS[1]}
+    del data["Q3"]
+    page = started.submit(1, data).content.decode()
+    select = page.index('<select name="Q3"')
+    error = page.index('id="id_Q3_error"')
+    assert error < select
+    assert 'aria-describedby="id_Q3_error"' in page
+
+
+def test_every_page_names_its_icon_and_the_old_address_leads_to_it(respondent):
+    page = respondent.client.get(respondent.url("start")).content.decode()
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    reply = respondent.client.get("/favicon.ico")
+    assert reply.status_code == 301 and reply["Location"] == "/static/favicon.svg"

@@ -252,8 +252,8 @@ def errors_shown(page) -> list[dict]:
         """() => Array.from(document.querySelectorAll('.has-error')).map(q => {
           // A question of options has its fieldset; one answered in a box (a list, a number…)
           // has the box, which names the message.
-          const group = q.matches('fieldset') ? q
-            : (q.querySelector('fieldset') || q.querySelector('select, textarea, input:not([type=radio]):not([type=checkbox])'));
+          const box = 'select, textarea, input:not([type=radio]):not([type=checkbox])';
+          const group = q.matches('fieldset') ? q : (q.querySelector('fieldset') || q.querySelector(box));
           const top = e => e.getBoundingClientRect().top;
           const inputs = Array.from(q.querySelectorAll('input[type=radio], input[type=checkbox]'));
           const firstOption = q.querySelector('.form-check, .scale-options');

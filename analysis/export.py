@@ -94,11 +94,17 @@ class Cells:
     def __init__(self, options: Options, labels: dict | None = None) -> None:
         self.labels = labels if options.labels else None  # (question, choice) -> label
         self.decimal_comma = options.excel_fr
+        # The formula guard is for the file a spreadsheet opens (French Excel): the plain CSV,
+        # read by R and pandas, keeps every text exactly as typed ("-5 mg/kg", "+33 6…").
+        self.guard = options.excel_fr
+
+    def _inert(self, text: str) -> str:
+        return neutralise(text) if self.guard else text
 
     def choice(self, question: str, code: str | None) -> str:
         if code is None:
             return ""
-        return neutralise(self.labels[(question, code)]) if self.labels else code
+        return self._inert(self.labels[(question, code)]) if self.labels else code
 
     def number(self, value) -> str:
         """A score or a number, exactly: 12, 2.5 (never 1E+1, 2.500000 or 2.4999999)."""
@@ -116,9 +122,8 @@ class Cells:
     def day(value: dt.date | None) -> str:
         return value.isoformat() if value else ""
 
-    @staticmethod
-    def text(value: str) -> str:
-        return neutralise(value)
+    def text(self, value: str) -> str:
+        return self._inert(value)
 
     @staticmethod
     def flag(on: bool) -> str:
@@ -191,9 +196,9 @@ class RowBuilder:
                 start, end, kind, info = slot
                 cells[start:end] = kind.export_cells(info, value, self.cells)
             if code in self.other:
-                cells[self.other[code]] = neutralise(value.other_text)
+                cells[self.other[code]] = self.cells.text(value.other_text)
             if code in self.comment:
-                cells[self.comment[code]] = neutralise(value.comment)
+                cells[self.comment[code]] = self.cells.text(value.comment)
         return cells
 
 

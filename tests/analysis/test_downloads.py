@@ -80,12 +80,19 @@ def test_the_french_excel_variant(dataset):
     assert rows(data, ";")[0]["Q1"] == "female"
 
 
-def test_hostile_answers_cannot_run_as_formulas(survey, started):
+def test_hostile_answers_cannot_run_as_formulas_in_the_spreadsheet_file(survey, started):
     started.submit(1, {**FULL_ANSWERS[1], "Q3": "other", "Q3__other_text": '=HYPERLINK("http://evil","x")'})
     started.submit(2, {"Q9": "never", "Q9__comment": "@SUM(1+1)*cmd|' /C calc'!A0", "Q10": "rarely"})
-    row = rows(export(survey))[0]
+    row = rows(export(survey, excel_fr=True), ";")[0]
     assert row["Q3__other_text"] == '\'=HYPERLINK("http://evil","x")'
     assert row["Q9__comment"].startswith("'@SUM")
+
+
+def test_the_plain_csv_for_r_and_pandas_keeps_every_text_as_typed(survey, started):
+    started.submit(1, {**FULL_ANSWERS[1], "Q3": "other", "Q3__other_text": "-5 mg/kg"})
+    started.submit(2, {"Q9": "never", "Q9__comment": "+33 6 12 34 56 78", "Q10": "rarely"})
+    row = rows(export(survey))[0]
+    assert (row["Q3__other_text"], row["Q9__comment"]) == ("-5 mg/kg", "+33 6 12 34 56 78")
 
 
 def test_the_codebook_counts_non_empty_cells(dataset):

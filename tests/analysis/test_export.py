@@ -135,8 +135,10 @@ def test_hostile_cells_are_neutralised():
         assert neutralise(hostile) == "'" + hostile
     assert neutralise("Très bien = parfait") == "Très bien = parfait"
     answers = {"Q27": A(text="=cmd|' /C calc'!A0"), "Q6": A(choice="yes", comment="@evil")}
-    cells = row_values(row(answers), COLUMNS, LABELS, Options())
+    cells = row_values(row(answers), COLUMNS, LABELS, Options(excel_fr=True))
     assert cells[-1] == "'=cmd|' /C calc'!A0" and cells[6] == "'@evil"
+    plain = row_values(row(answers), COLUMNS, LABELS, Options())  # for R and pandas: as typed
+    assert plain[-1] == "=cmd|' /C calc'!A0" and plain[6] == "@evil"
 
 
 def parse(lines, delimiter=","):
@@ -290,7 +292,7 @@ def test_numbers_days_statements_and_dropdowns_are_written_by_their_kind():
         "G1": A(rows={"long": "no"}, comment="=bof"),
         "spec": A(choice="yes"),
     }
-    assert new_row(answers) == ["2.5", "2027-01-05", "", "no", "'=bof", "yes"]
+    assert new_row(answers) == ["2.5", "2027-01-05", "", "no", "=bof", "yes"]
     assert new_row(answers, labels="fr", excel_fr=True) == ["2,5", "2027-01-05", "", "Non", "'=bof", "Oui"]
 
 

@@ -343,7 +343,7 @@ def test_a_grid_has_a_column_per_statement_and_a_dropdown_one_column(needs):
     assert by_years(rows, 12, "1")["opinion__long"] == ""  # that statement left unanswered
     assert by_years(rows, 25)["opinion__useful"] == ""  # no statement answered
     assert by_years(rows, 25)["specialty__other_text"] == "Gériatrie"
-    assert first["why"] == "'=Trop loin"  # a text made inert, as every kind's
+    assert first["why"] == "=Trop loin"  # as typed in the plain CSV (inert in the French Excel one)
     labelled = by_years(export(needs, labels="fr"), 12, "2.5")
     assert (labelled["specialty"], labelled["opinion__useful"]) == ("Médecine générale", "D'accord")
     assert by_years(export(needs, labels="en"), 30)["opinion__useful"] == "Neutral"

@@ -55,3 +55,29 @@ def test_the_pandas_guide_keeps_the_participants_of_an_export_with_pilot_runs(su
     namespace: dict = {}
     exec(compile(reading.group(1), str(GUIDE), "exec"), namespace)  # noqa: S102 - our own documentation
     assert namespace["responses"]["Q3"].tolist() == ["general_practice"]
+
+
+def test_the_pandas_guide_reads_a_free_text_na_as_an_answer(survey, tmp_path, monkeypatch):
+    from surveys.services import page_save
+    from surveys.values import AnswerValue
+
+    for text in ("NA", "N/A", "null", "None", "nan"):
+        response = participant(survey, q3="general_practice", q9="rarely", stop_after=5)
+        page_save(
+            response=response,
+            page_position=6,
+            values={"Q27": AnswerValue(text=text)},
+            language="fr",
+            advance=False,
+        )
+    (tmp_path / "responses.csv").write_bytes(b"".join(downloads.responses_csv(survey, Options())))
+    (tmp_path / "codebook.csv").write_bytes(b"".join(downloads.codebook_csv(survey, Options())))
+    monkeypatch.chdir(tmp_path)
+    reading = re.search(
+        r"## pandas\n\n```python\n(.*?)\n\n\ndef labels", GUIDE.read_text(encoding="utf-8"), re.S
+    )
+    namespace: dict = {}
+    exec(compile(reading.group(1), str(GUIDE), "exec"), namespace)  # noqa: S102 - our own documentation
+    assert sorted(namespace["responses"]["Q27"].dropna().tolist()) == sorted(
+        ["NA", "N/A", "null", "None", "nan"]
+    )

@@ -240,9 +240,8 @@ def _write_answers(
         Answer.objects.filter(response=response, question=question).exclude(
             row__in=list(values[question.code].rows)
         ).delete()
-    ticking = [
-        layout.by_code[code] for code in values if layout.by_code[code].kind_module.ticked(None, values[code])
-    ]
+    questions = [layout.by_code[code] for code in values]
+    ticking = [q for q in questions if q.kind_module.ticked(q, values[q.code])]
     if not ticking:
         return
     # bulk_create does not return the ids of rows it updated on every backend: ask once.

@@ -48,7 +48,7 @@ from .selectors import survey_layout, survey_spec
 from .services import DeletionNotConfirmed, responses_delete
 from .sharing import opening_problem, qr_file, qr_svg, survey_status_set
 from .structure import FROZEN_FIELDS, StructureFrozen, check_deletion, check_structure, frozen_reason
-from .validation import condition_error, conditions_problem
+from .validation import condition_error, conditions_problem, earlier_questions
 
 admin.site.site_header = _("medsurvey · investigators’ workspace")
 admin.site.site_title = _("medsurvey")
@@ -201,8 +201,10 @@ class PageInline(FrozenStructureInline):
     def shown_when(self, obj):
         if obj is None or obj.pk is None or not obj.condition:
             return gettext("always")
-        earlier = Question.objects.filter(survey_id=obj.survey_id, page__position__lt=obj.position)
-        return condition_in_words(obj, earlier)
+        # From the survey's layout, kept in memory: no query per row.
+        layout = survey_layout(obj.survey)
+        earlier = [q for p in layout.pages if p.position < obj.position for q in layout.questions_on(p)]
+        return ConditionBuilder.describe(obj.condition, earlier)
 
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
@@ -579,10 +581,7 @@ class PageForm(ConditionMenus):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.condition_frozen = bool(self.instance.pk) and _frozen_for_form(self)
-        earlier = Question.objects.filter(
-            survey_id=self.instance.survey_id, page__position__lt=self.instance.position or 0
-        ).prefetch_related("choices")
-        self.builder = ConditionBuilder(self, list(earlier.order_by("position")))
+        self.builder = ConditionBuilder(self, earlier_questions(self.instance))
 
     def clean(self):
         cleaned = super().clean()
@@ -602,10 +601,10 @@ def condition_fieldset(request, obj) -> tuple:
     return (_("Display condition"), {"fields": fields, "classes": classes})
 
 
-def condition_in_words(obj, earlier) -> str:
+def condition_in_words(obj) -> str:
     if not obj.condition:
         return gettext("Always (no condition).")
-    return ConditionBuilder.describe(obj.condition, list(earlier.prefetch_related("choices")))
+    return ConditionBuilder.describe(obj.condition, earlier_questions(obj))
 
 
 @admin.register(Page)
@@ -635,9 +634,7 @@ class PageAdmin(FrozenStructureAdmin):
 
     @admin.display(description=_("shown"))
     def condition_shown(self, obj):
-        return condition_in_words(
-            obj, Question.objects.filter(survey_id=obj.survey_id, page__position__lt=obj.position)
-        )
+        return condition_in_words(obj)
 
     def response_post_save_change(self, request, obj):
         return redirect("admin:surveys_survey_change", obj.survey_id)
@@ -649,15 +646,10 @@ class QuestionForm(ConditionMenus):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         survey_id = self.instance.survey_id or self.initial.get("survey")
-        earlier = Question.objects.none()
-        if survey_id:
-            earlier = (
-                Question.objects.filter(survey_id=survey_id).prefetch_related("choices").order_by("position")
-            )
-            if self.instance.pk:
-                earlier = earlier.filter(position__lt=self.instance.position)
-        self.builder = ConditionBuilder(self, list(earlier))
         self.condition_frozen = bool(self.instance.pk) and _frozen_for_form(self)
+        # A frozen survey shows the condition in words: no menus to fill.
+        earlier = [] if self.condition_frozen or not survey_id else earlier_questions(self.instance)
+        self.builder = ConditionBuilder(self, earlier)
         if "page" in self.fields and survey_id:
             self.fields["page"].queryset = Page.objects.filter(survey_id=survey_id).order_by("position")
         if "code" in self.fields and not self.instance.pk:
@@ -812,9 +804,7 @@ class QuestionAdmin(FrozenStructureAdmin):
 
     @admin.display(description=_("shown"))
     def condition_shown(self, obj):
-        return condition_in_words(
-            obj, Question.objects.filter(survey_id=obj.survey_id, position__lt=obj.position)
-        )
+        return condition_in_words(obj)
 
     def get_inline_instances(self, request, obj=None):
         if obj is None:  # a new question: its kind is chosen on the same page

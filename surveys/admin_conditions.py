@@ -108,24 +108,18 @@ class ConditionBuilder:
                 help_text=_("For =, ≠, >, ≥, <, ≤: a score, a number or a date (YYYY-MM-DD)."),
             )
 
-    def field_names(self) -> list[str]:
-        if not self.active:
-            return []
-        names = ["condition_join"]
-        for n in range(1, ROWS + 1):
-            names += [f"condition_{n}_{part}" for part in ("question", "operator", "choices", "value")]
-        return names
-
     def in_words(self, data) -> str:
-        return self.describe(data, self.earlier)
+        return self.describe(data, self.earlier, self.targets)
 
     @staticmethod
-    def describe(data, earlier: list) -> str:
+    def describe(data, earlier: list, targets: dict | None = None) -> str:
         """The condition ``data`` on the ``earlier`` questions, in a sentence ("" when none)."""
         if not data:
             return ""
         by_code = {q.code: q for q in earlier if q.kind_module.operators}
-        targets = {code: question_target(q) for code, q in by_code.items()}
+        targets = (
+            targets if targets is not None else {code: question_target(q) for code, q in by_code.items()}
+        )
         try:
             condition = conditions.parse(data, targets.get)
         except conditions.ConditionError as exc:

@@ -12,7 +12,7 @@ import re
 import yaml
 
 from . import conditions
-from .kinds import KINDS, kind
+from .kinds import KINDS, condition_target, kind
 from .specs import (  # noqa: F401 - the specs are read from here too
     ChoiceSpec,
     DateSpec,
@@ -336,11 +336,4 @@ def question_choice_codes(question: QuestionSpec) -> list[str]:
 
 def spec_target(question: QuestionSpec) -> conditions.Target:
     """What a condition may ask of ``question``."""
-    the_kind = kind(question.kind)
-    return conditions.Target(
-        code=question.code,
-        kind=question.kind,
-        operators=the_kind.operators,
-        choices=tuple(question_choice_codes(question)),
-        value_type=the_kind.value_type,
-    )
+    return condition_target(question.code, question.kind, question_choice_codes(question))

@@ -73,20 +73,12 @@ class Layout:
     def questions_on(self, page: Page) -> list[Question]:
         return [q for q in self.questions if q.page_id == page.id]
 
-    def page_of(self, question: Question) -> Page:
-        return next(p for p in self.pages if p.id == question.page_id)
-
 
 def question_target(question: Question) -> conditions.Target:
     """What a condition may ask of the live ``question``."""
-    kind = question.kind_module
-    return conditions.Target(
-        code=question.code,
-        kind=question.kind,
-        operators=kind.operators,
-        choices=tuple(c.code for c in question.choices.all()),
-        value_type=kind.value_type,
-    )
+    from .kinds import condition_target
+
+    return condition_target(question.code, question.kind, (c.code for c in question.choices.all()))
 
 
 # A condition that no longer holds together never holds: what it guards is hidden.

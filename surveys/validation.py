@@ -11,18 +11,27 @@ from .models import Choice, Page, Question
 from .selectors import question_target
 
 
+def earlier_questions(instance: Page | Question) -> list[Question]:
+    """The questions a condition of ``instance`` may name, in order, choices read: for a page,
+    those of earlier pages; for a question, those before it (all of them for a new one, which
+    goes at the end)."""
+    questions = (
+        Question.objects.filter(survey_id=instance.survey_id)
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position")))
+        .order_by("position")
+    )
+    if isinstance(instance, Page):
+        return list(questions.filter(page__position__lt=instance.position or 0))
+    if instance.pk is None:
+        return list(questions)
+    return list(questions.filter(position__lt=instance.position))
+
+
 def condition_error(instance: Page | Question) -> str | None:
     """Why ``instance``'s condition cannot hold together, or None when it can (or is empty)."""
     if not instance.condition:
         return None
-    questions = Question.objects.filter(survey_id=instance.survey_id).prefetch_related(
-        Prefetch("choices", queryset=Choice.objects.order_by("position"))
-    )
-    if isinstance(instance, Question):
-        earlier = questions.filter(position__lt=instance.position or 0)
-    else:
-        earlier = questions.filter(page__position__lt=instance.position or 0)
-    targets = {q.code: question_target(q) for q in earlier}
+    targets = {q.code: question_target(q) for q in earlier_questions(instance)}
     try:
         conditions.parse(instance.condition, targets.get)
     except conditions.ConditionError as exc:

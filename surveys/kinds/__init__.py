@@ -8,6 +8,7 @@ does not suit it. ``tests/surveys/test_kinds.py`` fails while a kind lacks a par
 
 from __future__ import annotations
 
+from ..conditions import Target
 from . import date, dropdown, grid, multiple, note, number, scale, single, text
 from .base import COMMENT, OTHER, Kind
 
@@ -19,6 +20,12 @@ KINDS: dict[str, Kind] = {
 
 def kind(name: str) -> Kind:
     return KINDS[name]
+
+
+def condition_target(code: str, kind_name: str, choice_codes) -> Target:
+    """What a condition may ask of a question (a file's or a live one): its kind's operators."""
+    the_kind = KINDS[kind_name]
+    return Target(code, kind_name, the_kind.operators, tuple(choice_codes), the_kind.value_type)
 
 
 __all__ = ["COMMENT", "KINDS", "OTHER", "Kind", "kind"]

@@ -35,21 +35,45 @@ def export_questions(ctx: Context) -> list[export.ExportQuestion]:
     return result
 
 
+def _choice_labels(ctx: Context, language: str | None) -> dict:
+    """(question, choice code) -> its label in ``language``; {} for codes."""
+    if not language:
+        return {}
+    return {
+        (q.code, code): pick(label, language) for q in ctx.questions.values() for code, label in q.choices
+    }
+
+
 def responses_csv(survey: Survey, options: export.Options, filters: Filters | None = None) -> Iterator[bytes]:
     """The wide CSV, line by line: the first bytes leave before the database is read through."""
     ctx = Context.load(survey, filters)
     questions = export_questions(ctx)
     cols = export.columns(questions, with_tests=ctx.filters.include_tests)
-    labels = {}
-    if options.labels:
-        labels = {
-            (q.code, code): pick(label, options.labels)
-            for q in ctx.questions.values()
-            for code, label in q.choices
-        }
-    builder = export.RowBuilder(cols, labels, options, questions)
+    builder = export.RowBuilder(cols, _choice_labels(ctx, options.labels), options, questions)
     rows = (builder.build(row) for row in queries.export_rows(ctx.survey, ctx.layout, ctx.filters))
     return export.csv_lines([c.name for c in cols], rows, options)
+
+
+def responses_table(
+    survey: Survey, filters: Filters | None = None, language: str = "fr", labels: bool = False
+) -> export.Table:
+    """The export as typed values (``export.Table``) for the Excel, SPSS and Stata files: the
+    rows are read from the database as they are consumed, a chunk at a time. ``labels``: the
+    choice cells hold their labels in ``language`` instead of their codes."""
+    ctx = Context.load(survey, filters)
+    questions = export_questions(ctx)
+    cols = export.columns(questions, with_tests=ctx.filters.include_tests)
+    options = export.Options(labels=language if labels else None)
+    builder = export.RowBuilder(
+        cols, _choice_labels(ctx, options.labels), options, questions, typed=True, rules=ctx.layout.rules
+    )
+
+    def rows():
+        for row in queries.export_rows(ctx.survey, ctx.layout, ctx.filters):
+            cells = builder.build(row)
+            yield cells, builder.missing(row, cells)
+
+    return export.Table(cols, questions, rows(), language, ctx.survey.instrument_version, labels)
 
 
 def codebook(survey: Survey, filters: Filters | None = None) -> list[list[str]]:
@@ -67,8 +91,11 @@ def codebook_csv(survey: Survey, options: export.Options, filters: Filters | Non
     return export.csv_lines(export.CODEBOOK_HEADER, codebook(survey, filters), options)
 
 
-def filename(survey: Survey, what: str, options: export.Options, filters: Filters | None) -> str:
-    """E.g. ``cme-social-network-2022-responses-v2022.1-complete-2026-11-23.csv``."""
+def filename(
+    survey: Survey, what: str, options: export.Options, filters: Filters | None, extension: str = "csv"
+) -> str:
+    """E.g. ``cme-social-network-2022-responses-v2022.1-complete-2026-11-23.csv``; a date range
+    adds ``from-2022-06-01-to-2022-06-30``."""
     parts = [survey.slug, what]
     # The version goes in a header, a file name and a command line: only safe characters.
     version = re.sub(r"[^A-Za-z0-9._-]+", "-", survey.instrument_version).strip("-.")
@@ -76,6 +103,10 @@ def filename(survey: Survey, what: str, options: export.Options, filters: Filter
         parts.append(f"v{version}")
     if filters and filters.complete_only:
         parts.append("complete")
+    if filters and filters.start:
+        parts.append(f"from-{filters.start.isoformat()}")
+    if filters and filters.end:
+        parts.append(f"to-{filters.end.isoformat()}")
     if filters and filters.include_tests:
         parts.append("with-tests")
     if options.labels:
@@ -83,4 +114,4 @@ def filename(survey: Survey, what: str, options: export.Options, filters: Filter
     if options.excel_fr:
         parts.append("excel-fr")
     parts.append(timezone.localdate().isoformat())
-    return "-".join(parts) + ".csv"
+    return "-".join(parts) + "." + extension

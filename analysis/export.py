@@ -1,7 +1,9 @@
 """The wide CSV for statisticians and its codebook (pure: no database).
 
 One row per participant; columns ``response_id``, ``status``, ``language``, ``started_on``,
-``completed_on`` (dates only: times could match a response to a person's activity), then the
+``completed_on`` (dates only: times could match a response to a person's activity),
+``duration_minutes`` (whole minutes from the start to the last page saved), ``last_page`` (the
+furthest page submitted: 0 when none was, the number of pages when complete), then the
 questions in questionnaire order, each with the columns its kind gives (surveys/kinds/):
 ``Q1`` (a choice code), ``Q21__speed_of_responses`` (1 chosen / 0 not chosen / empty when the
 question was not answered or hidden), ``Q11`` (a score), ``years`` (a number, written exactly:
@@ -9,6 +11,11 @@ question was not answered or hidden), ``Q11`` (a score), ``years`` (a number, wr
 code), ``Q27`` (a text), then ``Q3__other_text`` and ``Q9__comment``. When test responses (pilot
 runs) are included, ``is_test`` (1 / 0) follows ``completed_on``; otherwise they are left out and
 so is the column.
+
+An empty answer cell is one of three kinds of missing (``missing_reasons``): the question was
+**not reached** (its page comes after ``last_page``), **not shown** (skip logic hid it, given the
+answers) or **left blank** (shown on a page submitted, not answered). The CSV leaves all three
+empty (the rule above tells them apart); the typed files (SPSS, Stata) give each its own code.
 """
 
 from __future__ import annotations
@@ -23,8 +30,14 @@ from surveys.values import AnswerValue
 
 from .variables import Label, QuestionInfo, pick
 
-FIXED = ("response_id", "status", "language", "started_on", "completed_on")
+FIXED = ("response_id", "status", "language", "started_on", "completed_on", "duration_minutes", "last_page")
 TEST_COLUMN = "is_test"
+
+# The three kinds of missing answer, in the order the rule tells them apart.
+NOT_REACHED = "not_reached"  # the respondent stopped before the question's page
+NOT_SHOWN = "not_shown"  # skip logic hid the question, given the respondent's answers
+LEFT_BLANK = "left_blank"  # shown on a page the respondent submitted, and not answered
+MISSING = (NOT_REACHED, NOT_SHOWN, LEFT_BLANK)
 # OWASP, CSV injection (CWE-1236): a cell starting with one of these can run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -130,6 +143,36 @@ class Cells:
         return "1" if on else "0"
 
 
+class TypedCells:
+    """``Cells`` for the typed files (Excel, SPSS, Stata, pandas): each cell as a value, not as
+    text: a choice's code (or label), an int or a Decimal, a date, a text, 1 / 0 for a ticked
+    option; None where there is no value. Nothing to guard: a typed cell never runs."""
+
+    def __init__(self, options: Options, labels: dict | None = None) -> None:
+        self.labels = labels if options.labels else None
+
+    def choice(self, question: str, code: str | None) -> str | None:
+        if code is None:
+            return None
+        return self.labels[(question, code)] if self.labels else code
+
+    @staticmethod
+    def number(value):
+        return value
+
+    @staticmethod
+    def day(value: dt.date | None) -> dt.date | None:
+        return value
+
+    @staticmethod
+    def text(value: str) -> str | None:
+        return value or None
+
+    @staticmethod
+    def flag(on: bool) -> int:
+        return 1 if on else 0
+
+
 @dataclass(frozen=True)
 class ResponseRow:
     """What one participant gave, as read from the database."""
@@ -141,6 +184,36 @@ class ResponseRow:
     completed_on: dt.date | None
     answers: dict[str, AnswerValue]  # by question code
     is_test: bool = False  # a pilot run of the staff preview
+    last_page: int = 0  # the furthest page submitted (0: none)
+    duration_minutes: int | None = None  # whole minutes from the start to the last page saved
+
+
+def duration_minutes(started: dt.datetime, last_saved: dt.datetime | None) -> int | None:
+    """Whole minutes (rounded down) from the start to the last page saved; None when no page
+    was saved."""
+    if last_saved is None:
+        return None
+    return max(0, int((last_saved - started).total_seconds() // 60))
+
+
+def missing_reasons(rules, row: ResponseRow) -> dict[str, str]:
+    """Why each answerable question without an answer in ``row`` has none: ``NOT_REACHED``,
+    ``NOT_SHOWN`` or ``LEFT_BLANK`` (``rules``: the survey's ``skip_logic.Rule`` list). A grid
+    answered in part is not missing: its statements left empty were left blank."""
+    from surveys.skip_logic import visible_codes
+
+    visible = None
+    reasons = {}
+    for rule in rules:
+        if not rule.answerable or rule.code in row.answers:
+            continue
+        if rule.page > row.last_page:
+            reasons[rule.code] = NOT_REACHED
+            continue
+        if visible is None:  # only when a question on a submitted page has no answer
+            visible = visible_codes(rules, row.answers)
+        reasons[rule.code] = LEFT_BLANK if rule.code in visible else NOT_SHOWN
+    return reasons
 
 
 class RowBuilder:
@@ -151,10 +224,19 @@ class RowBuilder:
     """
 
     def __init__(
-        self, cols: list[Column], labels: dict, options: Options, questions: list[ExportQuestion]
+        self,
+        cols: list[Column],
+        labels: dict,
+        options: Options,
+        questions: list[ExportQuestion],
+        typed: bool = False,
+        rules: list | None = None,
     ) -> None:
         self.width = len(cols)
-        self.cells = Cells(options, labels)
+        self.typed = typed
+        self.cells = TypedCells(options, labels) if typed else Cells(options, labels)
+        self.rules = rules or []
+        self.columns_of: dict[str, list[int]] = {}  # a question's value columns, for the missing
         self.other: dict[str, int] = {}
         self.comment: dict[str, int] = {}
         self.with_tests = any(col.name == TEST_COLUMN and col.part == "fixed" for col in cols)
@@ -162,6 +244,7 @@ class RowBuilder:
         for index, col in enumerate(cols):
             if col.part == "value":
                 positions.setdefault(col.question, []).append(index)
+                self.columns_of.setdefault(col.question, []).append(index)
             elif col.part == "other_text":
                 self.other[col.question] = index
             elif col.part == "comment":
@@ -179,17 +262,54 @@ class RowBuilder:
             if q.info.code in positions
         }
 
-    def build(self, row: ResponseRow) -> list[str]:
+    def build(self, row: ResponseRow) -> list:
+        """The row's cells: texts for a CSV; values (None where empty) when ``typed``."""
+        if self.typed:
+            cells = [None] * self.width
+            cells[: len(FIXED)] = [
+                row.id,
+                row.status,
+                row.language,
+                row.started_on,
+                row.completed_on,
+                row.duration_minutes,
+                row.last_page,
+            ]
+            if self.with_tests:
+                cells[len(FIXED)] = 1 if row.is_test else 0
+            self._answers(row, cells)
+            return cells
         cells = [""] * self.width
-        cells[:5] = [
+        cells[: len(FIXED)] = [
             row.id,
             row.status,
             row.language,
             row.started_on.isoformat(),
             row.completed_on.isoformat() if row.completed_on else "",
+            "" if row.duration_minutes is None else str(row.duration_minutes),
+            str(row.last_page),
         ]
         if self.with_tests:  # right after the fixed columns, see ``columns``
             cells[len(FIXED)] = "1" if row.is_test else "0"
+        self._answers(row, cells)
+        return cells
+
+    def missing(self, row: ResponseRow, cells: list) -> dict[int, str]:
+        """Why each empty value cell of ``row`` (its typed ``cells``) is empty, by column index:
+        ``NOT_REACHED``, ``NOT_SHOWN`` or ``LEFT_BLANK`` (a statement of a grid answered in part
+        was left blank). The "other" and comment columns are not in it: empty when there is no
+        such text, whatever the reason (the codebook gives their condition)."""
+        result = {}
+        for code, reason in missing_reasons(self.rules, row).items():
+            for index in self.columns_of.get(code, ()):
+                result[index] = reason
+        for code in row.answers:
+            for index in self.columns_of.get(code, ()):
+                if cells[index] is None:
+                    result[index] = LEFT_BLANK
+        return result
+
+    def _answers(self, row: ResponseRow, cells: list) -> None:
         for code, value in row.answers.items():
             slot = self.slots.get(code)
             if slot is not None:
@@ -199,7 +319,6 @@ class RowBuilder:
                 cells[self.other[code]] = self.cells.text(value.other_text)
             if code in self.comment:
                 cells[self.comment[code]] = self.cells.text(value.comment)
-        return cells
 
 
 def row_values(
@@ -207,6 +326,21 @@ def row_values(
 ) -> list[str]:
     """One participant's row (see RowBuilder, which an export builds once)."""
     return RowBuilder(cols, labels, options, questions).build(row)
+
+
+@dataclass
+class Table:
+    """An export as values, for the typed files (Excel, SPSS, Stata): the columns, the questions
+    they are of, and the rows, each a list of typed cells (``TypedCells``: None where empty) with
+    why each empty value cell is empty (``RowBuilder.missing``: column index -> one of
+    ``MISSING``). ``rows`` is read once, as the database gives it."""
+
+    columns: list[Column]
+    questions: list[ExportQuestion]
+    rows: Iterable[tuple[list, dict[int, str]]]
+    language: str  # the language of the variable and value labels: "fr" or "en"
+    instrument_version: str
+    labels: bool = False  # the choice cells hold labels (in ``language``), not codes
 
 
 class _Echo:
@@ -264,6 +398,14 @@ def codebook_rows(
         "language": ("fr | en", "the language the respondent answered in"),
         "started_on": ("YYYY-MM-DD", "day the respondent started"),
         "completed_on": ("YYYY-MM-DD", "day the respondent submitted the last page"),
+        "duration_minutes": (
+            "integer (minutes)",
+            "whole minutes from the start to the last page saved (rounded down)",
+        ),
+        "last_page": (
+            "integer (page number)",
+            "the furthest page submitted (0: none); a question on a later page was not reached",
+        ),
         TEST_COLUMN: (
             "1 = test response | 0 = participant",
             "1 for a test response (a pilot run of the staff preview), not data from a participant",

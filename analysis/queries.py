@@ -350,7 +350,7 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
     """Every participant's answers, ``chunk`` responses at a time in id order (keyset
     pagination): three queries per chunk, memory bounded by the chunk, whatever the total.
     Each answer is read by its kind (``Kind.from_stored``), as ``surveys.selectors`` reads them."""
-    from .export import ResponseRow
+    from .export import ResponseRow, duration_minutes
 
     reader = _StoredReader(layout)
     columns = _stored_columns(layout)
@@ -363,7 +363,9 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
         if last is not None:
             page = page.filter(id__gt=last)
         responses = list(
-            page.values_list("id", "status", "language", "started_at", "completed_at", "is_test")[:size]
+            page.values_list(
+                "id", "status", "language", "started_at", "completed_at", "is_test", "furthest_page", "last_saved_at"
+            )[:size]
         )
         size = chunk
         if not responses:
@@ -394,7 +396,7 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
         ticked: dict[int, list[int]] = {}
         for answer_id, choice_id in links:
             ticked.setdefault(answer_id, []).append(choice_id)
-        for rid, status, language, started, completed, is_test in responses:
+        for rid, status, language, started, completed, is_test, furthest, saved in responses:
             yield ResponseRow(
                 id=str(rid),
                 status=status,
@@ -403,6 +405,8 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
                 completed_on=completed.astimezone(zone).date() if completed else None,
                 answers=reader.answers(stored.pop(rid), ticked),
                 is_test=is_test,
+                last_page=furthest,
+                duration_minutes=duration_minutes(started, completed or saved),
             )
         last = ids[-1]
 
@@ -505,7 +509,9 @@ def export_counts(survey: Survey, layout: Layout, filters: Filters, cols) -> dic
     two queries."""
     participants = _responses(survey, filters).filter(Exists(Answer.objects.filter(response=OuterRef("pk"))))
     fixed = participants.aggregate(
-        n=Count("pk"), complete=Count("pk", filter=Q(status=Response.Status.COMPLETE))
+        n=Count("pk"),
+        complete=Count("pk", filter=Q(status=Response.Status.COMPLETE)),
+        saved=Count("last_saved_at"),
     )
     counts = {
         "response_id": fixed["n"],
@@ -513,6 +519,8 @@ def export_counts(survey: Survey, layout: Layout, filters: Filters, cols) -> dic
         "language": fixed["n"],
         "started_on": fixed["n"],
         "completed_on": fixed["complete"],
+        "duration_minutes": fixed["saved"],
+        "last_page": fixed["n"],
         "is_test": fixed["n"],  # a column only when tests are included: 1 or 0 in every row
     }
     rows = (

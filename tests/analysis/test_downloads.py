@@ -59,7 +59,7 @@ def test_response_ids_are_uuids_and_times_are_not_exported(dataset):
 
 def test_it_round_trips_through_pandas(dataset):
     frame = pd.read_csv(io.BytesIO(export(dataset)), dtype_backend="numpy_nullable")
-    assert frame.shape == (5, 64)
+    assert frame.shape == (5, 66)
     assert str(frame["Q11"].dtype) == "Int64" and sorted(frame["Q11"].dropna().tolist()) == [5, 9]
     assert frame["Q21__speed_of_responses"].sum() == 3
     assert set(frame["Q9"]) == {"rarely", "never", "frequently"}
@@ -172,12 +172,14 @@ def test_pilot_runs_are_exported_with_an_is_test_column_when_asked_for(pilots):
     assert len(data) == 7
     assert sorted(r["is_test"] for r in data) == ["0"] * 5 + ["1"] * 2
     assert {r["Q3"] for r in data if r["is_test"] == "1"} == {"dermatology"}
-    assert list(data[0])[:7] == [
+    assert list(data[0])[:9] == [
         "response_id",
         "status",
         "language",
         "started_on",
         "completed_on",
+        "duration_minutes",
+        "last_page",
         "is_test",
         "Q1",
     ]

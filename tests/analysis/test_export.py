@@ -3,19 +3,26 @@
 import csv
 import datetime as dt
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 from analysis.export import (
     CODEBOOK_HEADER,
+    LEFT_BLANK,
+    NOT_REACHED,
+    NOT_SHOWN,
     ExportQuestion,
     Options,
     ResponseRow,
     codebook_rows,
     columns,
     csv_lines,
+    missing_reasons,
     neutralise,
 )
 from analysis.variables import QuestionInfo
+from surveys.conditions import Comparison
+from surveys.skip_logic import Rule
 from surveys.values import AnswerValue as A
 
 YES_NO = (("yes", {"fr": "Oui", "en": "Yes"}), ("no", {"fr": "Non", "en": "No"}))
@@ -59,7 +66,16 @@ LABELS = {("Q6", "yes"): "Oui", ("Q6", "no"): "Non"}
 
 
 def row(answers=None):
-    return ResponseRow("0b9c…", "complete", "fr", dt.date(2022, 6, 1), dt.date(2022, 6, 2), answers or {})
+    return ResponseRow(
+        "0b9c…",
+        "complete",
+        "fr",
+        dt.date(2022, 6, 1),
+        dt.date(2022, 6, 2),
+        answers or {},
+        last_page=3,
+        duration_minutes=14,
+    )
 
 
 def row_values(row, cols, labels, options):
@@ -75,6 +91,8 @@ def test_the_columns_follow_the_questionnaire():
         "language",
         "started_on",
         "completed_on",
+        "duration_minutes",
+        "last_page",
         "Q6",
         "Q6__comment",
         "Q11",
@@ -99,6 +117,8 @@ def test_a_complete_row_holds_codes_scores_ticks_and_texts():
         "fr",
         "2022-06-01",
         "2022-06-02",
+        "14",
+        "3",
         "yes",
         "rural",
         "9",
@@ -111,22 +131,24 @@ def test_a_complete_row_holds_codes_scores_ticks_and_texts():
 
 def test_unanswered_and_hidden_questions_are_empty_not_zero():
     cells = row_values(row({"Q6": A(choice="no")}), COLUMNS, LABELS, Options())
-    assert cells[5:] == ["no", "", "", "", "", "", ""]
+    assert cells[7:] == ["no", "", "", "", "", "", ""]
 
 
 def test_labels_replace_choice_codes():
     cells = row_values(row({"Q6": A(choice="yes")}), COLUMNS, LABELS, Options(labels="fr"))
-    assert cells[5] == "Oui"
+    assert cells[7] == "Oui"
 
 
 def test_an_in_progress_response_has_no_completion_date():
     partial = ResponseRow("id", "in_progress", "en", dt.date(2022, 6, 1), None, {})
-    assert row_values(partial, COLUMNS, LABELS, Options())[:5] == [
+    assert row_values(partial, COLUMNS, LABELS, Options())[:7] == [
         "id",
         "in_progress",
         "en",
         "2022-06-01",
         "",
+        "",
+        "0",
     ]
 
 
@@ -136,9 +158,9 @@ def test_hostile_cells_are_neutralised():
     assert neutralise("Très bien = parfait") == "Très bien = parfait"
     answers = {"Q27": A(text="=cmd|' /C calc'!A0"), "Q6": A(choice="yes", comment="@evil")}
     cells = row_values(row(answers), COLUMNS, LABELS, Options(excel_fr=True))
-    assert cells[-1] == "'=cmd|' /C calc'!A0" and cells[6] == "'@evil"
+    assert cells[-1] == "'=cmd|' /C calc'!A0" and cells[8] == "'@evil"
     plain = row_values(row(answers), COLUMNS, LABELS, Options())  # for R and pandas: as typed
-    assert plain[-1] == "=cmd|' /C calc'!A0" and plain[6] == "@evil"
+    assert plain[-1] == "=cmd|' /C calc'!A0" and plain[8] == "@evil"
 
 
 def parse(lines, delimiter=","):
@@ -161,7 +183,7 @@ def test_the_french_excel_variant_has_a_bom_and_semicolons():
 
 def test_a_multiple_choice_answered_without_an_option_has_zeros_not_empty_cells():
     cells = row_values(row({"Q21": A(choices=("speed",))}), COLUMNS, LABELS, Options())
-    assert cells[8:11] == ["1", "0", ""]
+    assert cells[10:13] == ["1", "0", ""]
 
 
 def test_the_codebook_describes_every_column():
@@ -169,7 +191,7 @@ def test_the_codebook_describes_every_column():
     rows = codebook_rows(COLUMNS, QUESTIONS, counts, "2022.1")
     assert [r[0] for r in rows] == [c.name for c in COLUMNS]
     assert len(rows[0]) == len(CODEBOOK_HEADER)
-    q6 = rows[5]
+    q6 = rows[7]
     assert q6[:8] == [
         "Q6",
         "Q6",
@@ -181,17 +203,17 @@ def test_the_codebook_describes_every_column():
         "yes = Oui | no = Non",
     ]
     assert q6[9] == "10"
-    assert rows[7][8] == "Q9 != never"
-    assert rows[8][4] == "Forces — Rapidité" and rows[8][7].startswith("1 = chosen")
+    assert rows[9][8] == "Q9 != never"
+    assert rows[10][4] == "Forces — Rapidité" and rows[10][7].startswith("1 = chosen")
 
 
 def test_an_export_with_test_responses_has_an_is_test_column_after_the_dates():
     cols = columns(QUESTIONS, with_tests=True)
-    assert [c.name for c in cols][4:7] == ["completed_on", "is_test", "Q6"]
+    assert [c.name for c in cols][4:9] == ["completed_on", "duration_minutes", "last_page", "is_test", "Q6"]
     day = dt.date(2022, 6, 1)
     pilot = ResponseRow("id", "complete", "fr", day, day, {}, is_test=True)
-    assert row_values(pilot, cols, LABELS, Options())[5] == "1"
-    assert row_values(row(), cols, LABELS, Options())[5] == "0"
+    assert row_values(pilot, cols, LABELS, Options())[7] == "1"
+    assert row_values(row(), cols, LABELS, Options())[7] == "0"
 
 
 def test_an_export_without_test_responses_has_no_is_test_column():
@@ -200,7 +222,7 @@ def test_an_export_without_test_responses_has_no_is_test_column():
 
 def test_the_codebook_explains_is_test_and_carries_the_version():
     rows = codebook_rows(columns(QUESTIONS, with_tests=True), QUESTIONS, {"is_test": 7}, "2022.1")
-    is_test = rows[5]
+    is_test = rows[7]
     assert is_test[0] == "is_test" and is_test[7] == "1 = test response | 0 = participant"
     assert is_test[9] == "7"
     assert CODEBOOK_HEADER[-1] == "instrument_version" and {r[-1] for r in rows} == {"2022.1"}
@@ -266,11 +288,11 @@ def new_row(answers, **options):
     from analysis.export import row_values
 
     labels = {("G1", "yes"): "Oui", ("G1", "no"): "Non", ("spec", "yes"): "Oui", ("spec", "no"): "Non"}
-    return row_values(row(answers), NEW_COLUMNS, labels, Options(**options), NEW_KINDS)[5:]
+    return row_values(row(answers), NEW_COLUMNS, labels, Options(**options), NEW_KINDS)[7:]
 
 
 def test_each_new_kind_has_its_columns_and_a_note_none():
-    assert [c.name for c in NEW_COLUMNS][5:] == [
+    assert [c.name for c in NEW_COLUMNS][7:] == [
         "hours",
         "last",
         "G1__useful",
@@ -321,3 +343,53 @@ def test_the_codebook_describes_numbers_days_statements_and_dropdowns():
         "3",
     ]
     assert rows["G1__comment"][6] == "text" and rows["spec"][6:8] == ["dropdown", "yes = Oui | no = Non"]
+
+
+# --- the three kinds of missing ----------------------------------------------------------------
+
+RULES = [
+    Rule("Q6", page=1, required=True),
+    Rule("Q9", page=1, required=False),
+    Rule("Q10", page=2, required=False, condition=Comparison("Q9", "is_not", "never")),
+    Rule("N1", page=2, required=False, answerable=False),
+    Rule("Q27", page=3, required=False),
+]
+
+
+def reasons(answers, last_page):
+    return missing_reasons(RULES, replace(row(answers), last_page=last_page))
+
+
+def test_a_question_on_a_page_after_the_last_one_submitted_was_not_reached():
+    assert reasons({"Q6": A(choice="yes"), "Q9": A(choice="rarely")}, last_page=1) == {
+        "Q10": NOT_REACHED,
+        "Q27": NOT_REACHED,
+    }
+
+
+def test_a_question_hidden_by_skip_logic_was_not_shown_and_one_shown_unanswered_left_blank():
+    assert reasons({"Q6": A(choice="yes"), "Q9": A(choice="never")}, last_page=3) == {
+        "Q10": NOT_SHOWN,
+        "Q27": LEFT_BLANK,
+    }
+    # Q9 left blank: Q10's condition cannot hold, so Q10 was not shown either; a note is never missing.
+    assert reasons({"Q6": A(choice="yes")}, last_page=2) == {
+        "Q9": LEFT_BLANK,
+        "Q10": NOT_SHOWN,
+        "Q27": NOT_REACHED,
+    }
+
+
+def test_typed_rows_hold_values_and_say_why_each_empty_cell_is_empty():
+    from analysis.export import RowBuilder
+
+    builder = RowBuilder(COLUMNS, {}, Options(), QUESTIONS, typed=True, rules=RULES)
+    answered = replace(row({"Q6": A(choice="yes"), "Q21": A(choices=("speed",))}), last_page=1)
+    cells = builder.build(answered)
+    names = [c.name for c in COLUMNS]
+    by_name = dict(zip(names, cells, strict=True))
+    assert by_name["started_on"] == dt.date(2022, 6, 1) and by_name["duration_minutes"] == 14
+    assert by_name["Q6"] == "yes" and by_name["Q6__comment"] is None
+    assert (by_name["Q21__speed"], by_name["Q21__other"]) == (1, 0)
+    missing = {names[i]: why for i, why in builder.missing(answered, cells).items()}
+    assert missing == {"Q27": NOT_REACHED}

@@ -364,7 +364,14 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
             page = page.filter(id__gt=last)
         responses = list(
             page.values_list(
-                "id", "status", "language", "started_at", "completed_at", "is_test", "furthest_page", "last_saved_at"
+                "id",
+                "status",
+                "language",
+                "started_at",
+                "completed_at",
+                "is_test",
+                "furthest_page",
+                "last_saved_at",
             )[:size]
         )
         size = chunk

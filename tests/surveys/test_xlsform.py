@@ -112,7 +112,8 @@ def test_the_cme_needs_workbook_is_the_one_its_script_writes():
 def sheets_of(content: bytes) -> dict:
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     return {
-        sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in workbook.worksheets
+        sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()]
+        for sheet in workbook.worksheets
     }
 
 

@@ -81,14 +81,15 @@ def codebook(survey: Survey, filters: Filters | None = None) -> list[list[str]]:
 
 
 def codebook_of(ctx: Context) -> list[list[str]]:
-    questions = export_questions(ctx)
-    cols = export.columns(questions, with_tests=ctx.filters.include_tests)
-    counts = queries.export_counts(ctx.survey, ctx.layout, ctx.filters, cols)
-    return export.codebook_rows(cols, questions, counts, ctx.survey.instrument_version)
+    from . import codebook
+
+    return codebook.rows_of(ctx)
 
 
 def codebook_csv(survey: Survey, options: export.Options, filters: Filters | None = None) -> Iterator[bytes]:
-    return export.csv_lines(export.CODEBOOK_HEADER, codebook(survey, filters), options)
+    from . import codebook as book
+
+    return export.csv_lines(book.HEADER, codebook(survey, filters), options)
 
 
 def filename(

@@ -18,7 +18,7 @@ from surveys.models import Survey
 from surveys.selectors import survey_participation
 from surveys.sharing import opening_problem, survey_status_set
 
-from . import charts, downloads, figures, report
+from . import charts, codebook, downloads, figures, report
 from .forms import CrosstabForm, ExportForm, FilterForm
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -172,11 +172,11 @@ def export_page(request, slug):
         "tests_left_out": ctx.tests_left_out,
     }
     # The codebook's last column, the instrument's version, is the same on every row: said once.
-    version_column = len(downloads.export.CODEBOOK_HEADER) - 1
+    version_column = len(codebook.HEADER) - 1
     page.update(
         tab="export",
         export_form=ExportForm(initial={"format": "standard"}),
-        header=downloads.export.CODEBOOK_HEADER[:version_column],
+        header=codebook.HEADER[:version_column],
         codebook=[row[:version_column] for row in downloads.codebook_of(ctx)],
     )
     return render(request, "analysis/export.html", page)

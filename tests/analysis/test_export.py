@@ -6,15 +6,15 @@ import io
 from dataclasses import replace
 from decimal import Decimal
 
+from analysis.codebook import HEADER as CODEBOOK_HEADER
+from analysis.codebook import codebook_rows
 from analysis.export import (
-    CODEBOOK_HEADER,
     LEFT_BLANK,
     NOT_REACHED,
     NOT_SHOWN,
     ExportQuestion,
     Options,
     ResponseRow,
-    codebook_rows,
     columns,
     csv_lines,
     missing_reasons,

@@ -38,6 +38,19 @@ NOT_REACHED = "not_reached"  # the respondent stopped before the question's page
 NOT_SHOWN = "not_shown"  # skip logic hid the question, given the respondent's answers
 LEFT_BLANK = "left_blank"  # shown on a page the respondent submitted, and not answered
 MISSING = (NOT_REACHED, NOT_SHOWN, LEFT_BLANK)
+# How the typed files say which: SPSS user-missing values (numeric variables) and Stata's
+# extended missing values; labelled in both languages. The CSV and Excel files leave the three
+# empty, told apart by the rule (``last_page``, the codebook's page and condition).
+MISSING_CODES = {NOT_REACHED: -97, NOT_SHOWN: -98, LEFT_BLANK: -99}
+STATA_MISSING = {NOT_REACHED: ".a", NOT_SHOWN: ".b", LEFT_BLANK: ".c"}
+MISSING_LABELS = {
+    NOT_REACHED: {
+        "fr": "Non atteinte (arrêt avant cette page)",
+        "en": "Not reached (stopped before this page)",
+    },
+    NOT_SHOWN: {"fr": "Non posée (logique de saut)", "en": "Not shown (skip logic)"},
+    LEFT_BLANK: {"fr": "Sans réponse (laissée vide)", "en": "Left blank"},
+}
 # OWASP, CSV injection (CWE-1236): a cell starting with one of these can run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 

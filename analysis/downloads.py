@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import tempfile
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
 
 from django.utils import timezone
 
@@ -46,7 +52,10 @@ def _choice_labels(ctx: Context, language: str | None) -> dict:
 
 def responses_csv(survey: Survey, options: export.Options, filters: Filters | None = None) -> Iterator[bytes]:
     """The wide CSV, line by line: the first bytes leave before the database is read through."""
-    ctx = Context.load(survey, filters)
+    return responses_csv_of(Context.load(survey, filters), options)
+
+
+def responses_csv_of(ctx: Context, options: export.Options) -> Iterator[bytes]:
     questions = export_questions(ctx)
     cols = export.columns(questions, with_tests=ctx.filters.include_tests)
     builder = export.RowBuilder(cols, _choice_labels(ctx, options.labels), options, questions)
@@ -60,7 +69,10 @@ def responses_table(
     """The export as typed values (``export.Table``) for the Excel, SPSS and Stata files: the
     rows are read from the database as they are consumed, a chunk at a time. ``labels``: the
     choice cells hold their labels in ``language`` instead of their codes."""
-    ctx = Context.load(survey, filters)
+    return table_of(Context.load(survey, filters), language, labels)
+
+
+def table_of(ctx: Context, language: str = "fr", labels: bool = False) -> export.Table:
     questions = export_questions(ctx)
     cols = export.columns(questions, with_tests=ctx.filters.include_tests)
     options = export.Options(labels=language if labels else None)
@@ -116,3 +128,87 @@ def filename(
         parts.append("excel-fr")
     parts.append(timezone.localdate().isoformat())
     return "-".join(parts) + "." + extension
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    extension: str
+    content_type: str
+    typed: bool  # written from ``export.Table`` to a file (Excel, SPSS, Stata), not streamed as text
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+RESPONSE_FORMATS = {
+    "standard": FileFormat("csv", CSV_TYPE, False),
+    "excel-fr": FileFormat("csv", CSV_TYPE, False),
+    "xlsx": FileFormat("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True),
+    "sav": FileFormat("sav", "application/x-spss-sav", True),
+    "dta": FileFormat("dta", "application/x-stata-dta", True),
+}
+
+
+def write_typed(ctx: Context, fmt: str, language: str, labels: bool, path: str) -> None:
+    """The responses of ``ctx`` in a typed format (``xlsx``, ``sav``, ``dta``), written to
+    ``path``: Excel with its codebook sheet and choice labels when ``labels``; SPSS and Stata
+    with their variable and value labels in ``language``."""
+    from . import codebook, spreadsheet, statfiles
+
+    if fmt == "xlsx":
+        spreadsheet.xlsx(table_of(ctx, language, labels), codebook.HEADER, codebook_of(ctx), path)
+    elif fmt == "sav":
+        statfiles.sav(table_of(ctx, language), path)
+    elif fmt == "dta":
+        statfiles.dta(table_of(ctx, language), path)
+    else:
+        raise ValueError(f"not a typed format: {fmt}")
+
+
+def temporary_file(write) -> IO[bytes]:
+    """A file that ``write(path)`` fills, opened for reading and already unlinked: it goes when
+    it is closed (after a download has been sent), whatever happens."""
+    handle, path = tempfile.mkstemp(prefix="medsurvey-export-")
+    os.close(handle)
+    try:
+        write(path)
+        return open(path, "rb")  # noqa: SIM115 (closed by the response that sends it)
+    finally:
+        os.unlink(path)
+
+
+def script(ctx: Context, which: str, language: str) -> str:
+    """The R (``r``) or pandas (``pandas``) script made for the survey: it reads the plain CSV
+    (``responses.csv``), labels it and reproduces the dashboard's tests."""
+    from . import scripts
+
+    make = {"r": scripts.r_script, "pandas": scripts.pandas_script}[which]
+    return make(ctx, language=language, data_file="responses.csv")
+
+
+SCRIPT_FILES = {"r": "analysis.R", "pandas": "analysis.py"}
+
+
+def redcap_dictionary(ctx: Context) -> bytes:
+    """The survey as a REDCap data dictionary (CSV bytes)."""
+    from . import dictionaries
+
+    return dictionaries.redcap_dictionary(ctx)
+
+
+def bundle(ctx: Context, language: str, path: str) -> None:
+    """Everything a statistician needs in one zip: ``responses.csv`` (plain, codes),
+    ``codebook.csv``, ``datapackage.json`` (Frictionless), ``redcap-dictionary.csv``, and the R
+    and pandas scripts. The responses are written as they are read: flat memory."""
+    from . import codebook as book
+    from . import dictionaries
+
+    plain = export.Options()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("responses.csv", "w") as target:
+            for line in responses_csv_of(ctx, plain):
+                target.write(line)
+        archive.writestr("codebook.csv", b"".join(export.csv_lines(book.HEADER, codebook_of(ctx), plain)))
+        package = dictionaries.datapackage(ctx, resource_path="responses.csv")
+        archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
+        archive.writestr("redcap-dictionary.csv", redcap_dictionary(ctx))
+        for which, name in SCRIPT_FILES.items():
+            archive.writestr(name, script(ctx, which, language))

@@ -60,6 +60,10 @@ class CrosstabForm(forms.Form):
 
 class ExportForm(forms.Form):
     complete_only = forms.BooleanField(label=_("Complete responses only"), required=False)
+    start = forms.DateField(
+        label=_("Started from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     include_tests = forms.BooleanField(
         label=_("Include test responses (an is_test column says which)"), required=False
     )
@@ -73,11 +77,21 @@ class ExportForm(forms.Form):
         label=_("Format"),
         required=False,
         choices=[
-            ("standard", _("standard CSV (UTF-8, comma)")),
-            ("excel-fr", _("Excel, French (semicolon)")),
+            ("standard", _("CSV for R and pandas (UTF-8, comma)")),
+            ("excel-fr", _("CSV for French Excel (semicolon)")),
+            ("xlsx", _("Excel workbook (.xlsx)")),
+            ("sav", _("SPSS (.sav)")),
+            ("dta", _("Stata 14+ (.dta)")),
         ],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["format"] = cleaned.get("format") or "standard"
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("The end date must not come before the start date."))
+        return cleaned
 
     def options(self):
         from .export import Options
@@ -86,7 +100,16 @@ class ExportForm(forms.Form):
             labels=self.cleaned_data["labels"] or None, excel_fr=self.cleaned_data["format"] == "excel-fr"
         )
 
+    def language(self, default: str) -> str:
+        """The language of the labels of SPSS, Stata, the scripts and the workbook's notes: the
+        one asked for, else ``default`` (the dashboard's)."""
+        return self.cleaned_data["labels"] or default[:2]
+
     def filters(self) -> Filters:
+        data = self.cleaned_data
         return Filters(
-            complete_only=self.cleaned_data["complete_only"], include_tests=self.cleaned_data["include_tests"]
+            complete_only=data["complete_only"],
+            start=data["start"],
+            end=data["end"],
+            include_tests=data["include_tests"],
         )

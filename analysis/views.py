@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,7 +18,7 @@ from surveys.models import Survey
 from surveys.selectors import survey_participation
 from surveys.sharing import opening_problem, survey_status_set
 
-from . import charts, codebook, downloads, figures, report
+from . import charts, codebook, downloads, export, figures, report
 from .forms import CrosstabForm, ExportForm, FilterForm
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -182,21 +182,40 @@ def export_page(request, slug):
     return render(request, "analysis/export.html", page)
 
 
-def _download(request, slug, what):
-    survey = get_object_or_404(Survey, slug=slug)
+def _export_form(request):
     form = ExportForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(_("Unknown export options."))
-    options = form.options()
-    filters = form.filters()
+        reasons = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return form, HttpResponseBadRequest(_("Unknown export options.") + " " + reasons)
+    return form, None
+
+
+def _attachment(reply, name: str):
+    reply["Content-Disposition"] = f'attachment; filename="{name}"'
+    return reply
+
+
+def _download(request, slug, what):
+    survey = get_object_or_404(Survey, slug=slug)
+    form, refusal = _export_form(request)
+    if refusal:
+        return refusal
+    options, filters = form.options(), form.filters()
+    fmt = downloads.RESPONSE_FORMATS[form.cleaned_data["format"]]
+    name = downloads.filename(survey, what, options, filters, fmt.extension if what == "responses" else "csv")
+    if what == "responses" and fmt.typed:
+        ctx = report.Context.load(survey, filters)
+        language = form.language(get_language())
+        content = downloads.temporary_file(
+            lambda path: downloads.write_typed(
+                ctx, form.cleaned_data["format"], language, bool(options.labels), path
+            )
+        )
+        return _attachment(FileResponse(content, content_type=fmt.content_type), name)
     lines = (downloads.responses_csv if what == "responses" else downloads.codebook_csv)(
         survey, options, filters
     )
-    reply = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    reply["Content-Disposition"] = (
-        f'attachment; filename="{downloads.filename(survey, what, options, filters)}"'
-    )
-    return reply
+    return _attachment(StreamingHttpResponse(lines, content_type=downloads.CSV_TYPE), name)
 
 
 @require_GET
@@ -209,3 +228,46 @@ def export_responses(request, slug):
 @staff_required
 def export_codebook(request, slug):
     return _download(request, slug, "codebook")
+
+
+@require_GET
+@staff_required
+def export_bundle(request, slug):
+    """The responses (plain CSV), the codebook, datapackage.json, the REDCap dictionary and the
+    R and pandas scripts, in one zip."""
+    survey = get_object_or_404(Survey, slug=slug)
+    form, refusal = _export_form(request)
+    if refusal:
+        return refusal
+    ctx = report.Context.load(survey, form.filters())
+    language = form.language(get_language())
+    content = downloads.temporary_file(lambda path: downloads.bundle(ctx, language, path))
+    name = downloads.filename(survey, "data-package", export.Options(), form.filters(), "zip")
+    return _attachment(FileResponse(content, content_type="application/zip"), name)
+
+
+@require_GET
+@staff_required
+def export_redcap_dictionary(request, slug):
+    """The survey as a REDCap data dictionary (CSV), to rebuild it or read its export in REDCap."""
+    survey = get_object_or_404(Survey, slug=slug)
+    content = downloads.redcap_dictionary(report.Context.load(survey))
+    name = downloads.filename(survey, "redcap-dictionary", export.Options(), None, "csv")
+    return _attachment(HttpResponse(content, content_type=downloads.CSV_TYPE), name)
+
+
+@require_GET
+@staff_required
+def export_script(request, slug, which):
+    """The R or pandas script made for the survey (it reads the plain CSV, ``responses.csv``)."""
+    if which not in downloads.SCRIPT_FILES:
+        raise Http404("no such script")
+    survey = get_object_or_404(Survey, slug=slug)
+    form, refusal = _export_form(request)
+    if refusal:
+        return refusal
+    ctx = report.Context.load(survey, form.filters())
+    text = downloads.script(ctx, which, form.language(get_language()))
+    base, extension = downloads.SCRIPT_FILES[which].rsplit(".", 1)
+    name = downloads.filename(survey, base, export.Options(), None, extension)
+    return _attachment(HttpResponse(text, content_type="text/plain; charset=utf-8"), name)

@@ -1,6 +1,7 @@
 """The export of a survey built through the services: values, files, access."""
 
 import csv
+import datetime as dt
 import io
 
 import pandas as pd
@@ -10,6 +11,7 @@ from django.urls import reverse
 from analysis import downloads
 from analysis.export import Options
 from analysis.queries import Filters
+from tests.analysis.conftest import participant
 from tests.conftest import FULL_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +136,25 @@ def test_the_download_streams_the_csv_named_after_the_survey_its_version_and_the
 
 
 def test_unknown_export_options_are_a_bad_request(staff, dataset):
-    assert staff.get(url("export_responses"), {"format": "xlsx"}).status_code == 400
+    assert staff.get(url("export_responses"), {"format": "xls"}).status_code == 400
+    reply = staff.get(url("export_responses"), {"start": "2022-06-30", "end": "2022-06-01"})
+    assert reply.status_code == 400 and "La date de fin ne doit pas précéder" in reply.content.decode()
+    assert staff.get(url("export_responses"), {"start": "June"}).status_code == 400
+
+
+def test_a_date_range_exports_the_responses_started_in_it_and_says_so_in_the_name(staff, dataset):
+    reply = staff.get(url("export_responses"), {"start": "2022-06-02", "end": "2022-06-02"})
+    data = rows(b"".join(reply.streaming_content))
+    assert [r["started_on"] for r in data] == ["2022-06-02"]  # B only
+    assert "-from-2022-06-02-to-2022-06-02-" in reply["Content-Disposition"]
+
+
+def test_the_command_takes_the_same_date_range(dataset, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "range.csv"
+    call_command("export_responses", SLUG, "--start", "2022-06-02", "-o", str(target))
+    assert [r["started_on"] for r in rows(target.read_bytes())] == ["2022-06-02"]
 
 
 def test_the_command_writes_the_same_bytes_as_the_download(staff, dataset, tmp_path):
@@ -151,6 +171,68 @@ def test_the_command_writes_the_same_bytes_as_the_download(staff, dataset, tmp_p
 def test_the_codebook_page_lists_every_column(staff, dataset):
     page = staff.get(url("export")).content.decode()
     assert "<code>Q21__speed_of_responses</code>" in page and "Q9 != never" in page
+
+
+# --- how far each participant went, how long it took, and why a cell is empty ----------------
+
+
+def test_last_page_is_the_furthest_page_submitted(dataset):
+    by_id = {r["response_id"]: r for r in rows(export(dataset))}
+    assert sorted(r["last_page"] for r in by_id.values()) == ["2", "2", "6", "6", "6"]
+    assert all(r["last_page"] == "6" for r in by_id.values() if r["status"] == "complete")
+
+
+def test_the_duration_is_in_whole_minutes_from_the_start_to_the_last_page_saved(survey):
+    from surveys.services import page_save, response_start
+    from tests.analysis.conftest import answers
+
+    start = dt.datetime(2022, 6, 1, 10, 0, tzinfo=dt.UTC)
+    response, _ = response_start(survey=survey, language="fr", now=start)
+    for position, later in ((1, 90), (2, 12 * 60 + 59)):
+        page_save(
+            response=response,
+            page_position=position,
+            values=answers()[position],
+            language="fr",
+            now=start + dt.timedelta(seconds=later),
+        )
+    (row,) = rows(export(survey))
+    assert (row["duration_minutes"], row["last_page"], row["status"]) == ("12", "2", "in_progress")
+
+
+def reasons_by_q9(survey) -> dict:
+    """Why each empty answer cell is empty, by each participant's (Q9, status)."""
+    table = downloads.responses_table(survey)
+    names = [c.name for c in table.columns]
+    result = {}
+    for cells, missing in table.rows:
+        row = dict(zip(names, cells, strict=True))
+        result[(row["Q9"], row["status"])] = {names[i]: why for i, why in missing.items()}
+    return result
+
+
+def test_typed_rows_tell_not_reached_not_shown_and_left_blank_apart(dataset):
+    from analysis.export import LEFT_BLANK, NOT_REACHED, NOT_SHOWN
+
+    reasons = reasons_by_q9(dataset)
+    b = reasons[("never", "complete")]  # B: Q9 = never hides Q11-Q18; Q19 = no hides Q20
+    assert {b["Q11"], b["Q18"], b["Q20__free_teleexpertise"], b["Q20__other"]} == {NOT_SHOWN}
+    assert "Q3" not in b and "Q10" not in b and "Q23" not in b  # answered
+    e = reasons[("rarely", "in_progress")]  # E stopped after page 2: pages 3-6 not reached
+    assert {e["Q11"], e["Q21__speed_of_responses"], e["Q27"]} == {NOT_REACHED}
+    assert "Q10" not in e
+    d = reasons[("never", "in_progress")]  # D: stopped after page 2; Q11 would have been hidden
+    assert d["Q11"] == NOT_REACHED and "Q10" not in d
+    assert LEFT_BLANK not in {*b.values(), *e.values(), *d.values()}
+
+
+def test_an_optional_question_shown_and_not_answered_was_left_blank(survey):
+    from analysis.export import LEFT_BLANK
+
+    participant(survey, q27="")
+    reasons = reasons_by_q9(survey)[("rarely", "complete")]
+    assert reasons["Q27"] == LEFT_BLANK
+    assert [code for code, why in reasons.items() if why == LEFT_BLANK] == ["Q27"]
 
 
 # --- test responses and the instrument's version ----------------------------------------------

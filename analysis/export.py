@@ -55,6 +55,25 @@ MISSING_LABELS = {
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
+# A labelled export (choice labels instead of codes) labels the response's own codes too.
+FIXED_LABELS = {
+    "status": {
+        "in_progress": {"fr": "En cours", "en": "In progress"},
+        "complete": {"fr": "Complète", "en": "Complete"},
+    },
+    "language": {"fr": {"fr": "Français", "en": "French"}, "en": {"fr": "Anglais", "en": "English"}},
+}
+
+
+def fixed_label(column: str, code: str, language: str | None) -> str:
+    """``code`` of ``status`` or ``language`` in words in ``language``; the code itself when
+    ``language`` is None (an export of codes) or the code has no label."""
+    if not language:
+        return code
+    label = FIXED_LABELS[column].get(code)
+    return label[language] if label else code
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -247,6 +266,7 @@ class RowBuilder:
     ) -> None:
         self.width = len(cols)
         self.typed = typed
+        self.fixed_language = options.labels  # status and language in words in a labelled export
         self.cells = TypedCells(options, labels) if typed else Cells(options, labels)
         self.rules = rules or []
         self.columns_of: dict[str, list[int]] = {}  # a question's value columns, for the missing
@@ -281,8 +301,8 @@ class RowBuilder:
             cells = [None] * self.width
             cells[: len(FIXED)] = [
                 row.id,
-                row.status,
-                row.language,
+                fixed_label("status", row.status, self.fixed_language),
+                fixed_label("language", row.language, self.fixed_language),
                 row.started_on,
                 row.completed_on,
                 row.duration_minutes,
@@ -295,8 +315,8 @@ class RowBuilder:
         cells = [""] * self.width
         cells[: len(FIXED)] = [
             row.id,
-            row.status,
-            row.language,
+            fixed_label("status", row.status, self.fixed_language),
+            fixed_label("language", row.language, self.fixed_language),
             row.started_on.isoformat(),
             row.completed_on.isoformat() if row.completed_on else "",
             "" if row.duration_minutes is None else str(row.duration_minutes),

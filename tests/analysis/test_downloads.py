@@ -344,3 +344,11 @@ def test_the_export_reads_the_same_number_of_queries_with_or_without_pilot_runs(
     participant(dataset, is_test=True)
     assert export_queries(dataset, Filters()) == without
     assert export_queries(dataset, Filters(include_tests=True)) == without
+
+
+def test_a_labelled_export_gives_status_and_language_in_words(dataset):
+    data = rows(export(dataset, labels="fr"))
+    assert {r["status"] for r in data} == {"Complète", "En cours"}
+    assert {r["language"] for r in data} == {"Français"}
+    assert {r["status"] for r in rows(export(dataset, labels="en"))} == {"Complete", "In progress"}
+    assert {r["status"] for r in rows(export(dataset))} == {"complete", "in_progress"}

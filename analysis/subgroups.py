@@ -35,6 +35,14 @@ class Crosstab:
     def n(self) -> int:
         return int(self.counts.to_numpy().sum())
 
+    @property
+    def row_totals(self) -> pd.Series:
+        return self.counts.sum(axis=1)
+
+    @property
+    def col_totals(self) -> pd.Series:
+        return self.counts.sum(axis=0)
+
     def row_percent(self) -> pd.DataFrame:
         totals = self.counts.sum(axis=1).replace(0, np.nan)  # an empty row has no percentages
         return self.counts.div(totals, axis=0).mul(100)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/status/", views.status, name="status"),
     path("<slug:slug>/results/", views.results, name="results"),
     path("<slug:slug>/subgroups/", views.subgroups, name="subgroups"),
+    path("<slug:slug>/subgroups/crosstab.csv", views.crosstab_csv, name="crosstab_csv"),
     path("<slug:slug>/charts/<slug:name>.<str:fmt>", views.chart, name="chart"),
     path("<slug:slug>/export/", views.export_page, name="export"),
     path("<slug:slug>/export/responses.csv", views.export_responses, name="export_responses"),

@@ -1,6 +1,7 @@
 """The investigators' dashboard: staff only, thin views over ``report`` and ``figures``."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from surveys.selectors import survey_participation
 from surveys.sharing import opening_problem, survey_status_set
 
 from . import charts, codebook, downloads, export, figures, report
+from .crosstab_file import crosstab_lines
 from .forms import CrosstabForm, ExportForm, FilterForm
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -116,28 +118,54 @@ def results(request, slug):
     return render(request, "analysis/results.html", page)
 
 
+def _crosstab_form(request, variables, language):
+    """The cross-tabulation asked for, or, on arrival, the first grouping by the first outcome
+    (two different variables), so that the tool opens on a table."""
+    data = request.GET if "rows" in request.GET else None
+    if data is None and len(variables) >= 2:
+        first = variables[0].code
+        other = next(v.code for v in variables if v.code != first)
+        data = {"rows": first, "cols": other}
+    return CrosstabForm(data, variables=variables, language=language)
+
+
 @require_GET
 @staff_required
 def subgroups(request, slug):
     ctx, page = _context(request, slug)
     language = get_language()
-    variables = report.crosstab_variables(ctx)
-    form = CrosstabForm(
-        request.GET if "rows" in request.GET else None, variables=variables, language=language
-    )
+    form = _crosstab_form(request, report.crosstab_variables(ctx), language)
     table = None
     if form.is_valid():
         table = report.crosstab(ctx, form.cleaned_data["rows"], form.cleaned_data["cols"])
+    rows = report.subgroup_table(ctx)
     page.update(
         has_plan=bool(ctx.plan.groupings and ctx.plan.outcomes),
         groupings=ctx.plan.groupings,
-        rows=report.subgroup_table(ctx),
+        rows=rows,
+        tests=sum(len(row.comparisons) for row in rows),
         crosstab_form=form,
         crosstab=table,
+        crosstab_query=urlencode({**request.GET.dict(), **(form.data if form.is_bound else {})}),
         language=language,
         tab="subgroups",
     )
     return render(request, "analysis/subgroups.html", page)
+
+
+@require_GET
+@staff_required
+def crosstab_csv(request, slug):
+    """The cross-tabulation on the page, as CSV: counts with totals, then the test."""
+    ctx, page = _context(request, slug)
+    language = get_language()
+    form = CrosstabForm(request.GET, variables=report.crosstab_variables(ctx), language=language)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(str(e) for errors in form.errors.values() for e in errors))
+    table = report.crosstab(ctx, form.cleaned_data["rows"], form.cleaned_data["cols"])
+    content = crosstab_lines(table, language, page["safe"])
+    name = f"{slug}-crosstab-{table.rows.code}-{table.cols.code}-{timezone.localdate():%Y-%m-%d}.csv"
+    return _attachment(HttpResponse(content, content_type=downloads.CSV_TYPE), name)
 
 
 @require_GET

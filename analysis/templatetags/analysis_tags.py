@@ -31,6 +31,16 @@ def pvalue(value) -> str:
     return floatformat(value, 3)
 
 
+@register.filter
+def p_is(value) -> str:
+    """A p-value with its sign, as a sentence reads it: "p < 0.001", "p = 0.012"."""
+    if value is None:
+        return "p " + _("n/a")
+    if value < 0.001:
+        return f"p < {floatformat(0.001, 3)}"
+    return f"p = {floatformat(value, 3)}"
+
+
 @register.simple_tag
 def count(value, safe: bool) -> str:
     return mask_small(int(value), safe)

@@ -82,6 +82,40 @@ def test_the_crosstab_tool_shows_the_table_and_the_test(staff, dataset):
     assert "χ² =" in page
 
 
+def test_the_crosstab_tool_opens_on_two_different_variables_with_totals(staff, dataset):
+    page = staff.get(url("subgroups")).content.decode()
+    assert "Choisissez deux variables différentes" not in page
+    assert "Spécialité × Zone sous-dotée en médecins (n = 5)" in page  # the first two of the plan
+    table = page[page.index('class="table table-sm w-auto crosstab"') :]
+    assert "<tfoot>" in table and ">Total<" in table
+    assert "χ² =" in page and "p = &lt;" not in page
+
+
+def test_a_p_value_reads_p_under_0_001_not_p_equals_under(staff, survey):
+    from tests.analysis.conftest import participant
+
+    for _ in range(12):
+        participant(survey, q3="general_practice", q9="never")
+        participant(survey, q3="cardiology", q9="frequently")
+    page = staff.get(url("subgroups"), {"rows": "specialty", "cols": "sought_opinion"}).content.decode()
+    assert "p &lt; 0,001" in page and "p = &lt;" not in page
+
+
+def test_the_crosstab_downloads_as_csv_with_totals_and_the_test(staff, dataset):
+    import csv
+    import io
+
+    reply = staff.get(url("crosstab_csv"), {"rows": "specialty", "cols": "sought_opinion"})
+    assert reply["Content-Disposition"].startswith(f'attachment; filename="{SLUG}-crosstab-specialty-')
+    lines = list(csv.reader(io.StringIO(reply.content.decode())))
+    assert lines[0] == ["Spécialité \\ A déjà demandé un avis sur le groupe", "Oui", "Non", "Total"]
+    assert lines[1] == ["Médecine générale", "2", "1", "3"]  # A and E sought, B never
+    assert lines[2] == ["Autres spécialités", "1", "1", "2"]
+    assert lines[3] == ["Total", "3", "2", "5"]
+    assert lines[5] == ["chi2", "df", "p", "yates", "fisher_p"] and lines[6][3] == "1"
+    assert staff.get(url("crosstab_csv"), {"rows": "Q6", "cols": "Q6"}).status_code == 400
+
+
 def test_the_crosstab_tool_refuses_the_same_variable_twice(staff, dataset):
     reply = staff.get(url("subgroups"), {"rows": "Q6", "cols": "Q6"})
     assert reply.status_code == 200 and "Choisissez deux variables différentes" in reply.content.decode()

@@ -102,19 +102,22 @@ def status(request, slug):
 @staff_required
 def results(request, slug):
     ctx, page = _context(request, slug)
-    # Each question shown by the partial its kind chooses, with the chart that shows it where
-    # the chart first comes: beside a choice question, before a group of 0-10 statements.
     names = figures.question_charts(ctx)
-    shown = set()
-    results = []
+    # Each question shown by the partial its kind chooses; the questions drawn in one chart (the
+    # statements rated 0-10 of a page) shown together, in one table, under their chart.
+    blocks: list[dict] = []
     for result in report.question_results(ctx):
         info = result.info
         chart = names.get(info.code)
-        if chart in shown:
-            chart = None
-        shown.add(chart)
-        results.append((result, chart, info.kind_module.results_template(info)))
-    page.update(results=results, language=get_language(), tab="results")
+        template = info.kind_module.results_template(info)
+        last = blocks[-1] if blocks else None
+        if last and chart and last["chart"] == chart and last["template"] == template:
+            last["group"].append(result)
+            continue
+        blocks.append({"r": result, "group": [result], "chart": chart, "template": template})
+    page.update(
+        results=blocks, language=get_language(), tab="results", show_codes=request.GET.get("codes") == "1"
+    )
     return render(request, "analysis/results.html", page)
 
 

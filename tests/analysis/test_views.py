@@ -64,6 +64,25 @@ def test_the_results_show_every_question_in_order_with_tables(staff, dataset):
     assert "charts/scales-page-3.svg" in page and "charts/scales-page-5.svg" in page
 
 
+def test_a_pages_statements_rated_0_to_10_share_one_aligned_table(staff, dataset):
+    page = staff.get(url("results")).content.decode()
+    tables = re.findall(r'<table class="table table-sm scale-statistics">.*?</table>', page, re.S)
+    assert len(tables) == 2  # Q11-Q18 and Q23-Q25
+    rows = re.findall(r'<tr id="(Q\d+)">', tables[0])
+    assert rows == [f"Q{n}" for n in range(11, 19)]
+    # Every row has as many cells as the header has columns: n, mean, SD, median, Q1-Q3, 3 bins, >= 8.
+    cells = [len(re.findall(r"<t[dh][ >]", row)) for row in re.findall(r"<tr id=.*?</tr>", tables[0], re.S)]
+    assert set(cells) == {10} and tables[0].count('<th scope="col"') == 10
+
+
+def test_choice_codes_show_only_on_request(staff, dataset):
+    plain = staff.get(url("results")).content.decode()
+    assert '<code class="small">general_practice</code>' not in plain
+    assert "codes=1" in plain
+    with_codes = staff.get(url("results"), {"codes": "1"}).content.decode()
+    assert '<code class="small">general_practice</code>' in with_codes
+
+
 def test_the_subgroup_table_shows_shares_and_p_values(staff, dataset):
     page = staff.get(url("subgroups")).content.decode()
     assert "66,7 %" in page  # GPs who sought an opinion: 2 / 3

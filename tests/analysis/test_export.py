@@ -6,8 +6,6 @@ import io
 from dataclasses import replace
 from decimal import Decimal
 
-from analysis.codebook import HEADER as CODEBOOK_HEADER
-from analysis.codebook import codebook_rows
 from analysis.export import (
     LEFT_BLANK,
     NOT_REACHED,
@@ -186,27 +184,6 @@ def test_a_multiple_choice_answered_without_an_option_has_zeros_not_empty_cells(
     assert cells[10:13] == ["1", "0", ""]
 
 
-def test_the_codebook_describes_every_column():
-    counts = {"Q6": 10, "Q21__speed": 8}
-    rows = codebook_rows(COLUMNS, QUESTIONS, counts, "2022.1")
-    assert [r[0] for r in rows] == [c.name for c in COLUMNS]
-    assert len(rows[0]) == len(CODEBOOK_HEADER)
-    q6 = rows[7]
-    assert q6[:8] == [
-        "Q6",
-        "Q6",
-        "Profil",
-        "Profile",
-        "Sous-doté ?",
-        "Underserved?",
-        "single",
-        "yes = Oui | no = Non",
-    ]
-    assert q6[9] == "10"
-    assert rows[9][8] == "Q9 != never"
-    assert rows[10][4] == "Forces — Rapidité" and rows[10][7].startswith("1 = chosen")
-
-
 def test_an_export_with_test_responses_has_an_is_test_column_after_the_dates():
     cols = columns(QUESTIONS, with_tests=True)
     assert [c.name for c in cols][4:9] == ["completed_on", "duration_minutes", "last_page", "is_test", "Q6"]
@@ -218,14 +195,6 @@ def test_an_export_with_test_responses_has_an_is_test_column_after_the_dates():
 
 def test_an_export_without_test_responses_has_no_is_test_column():
     assert "is_test" not in [c.name for c in COLUMNS]
-
-
-def test_the_codebook_explains_is_test_and_carries_the_version():
-    rows = codebook_rows(columns(QUESTIONS, with_tests=True), QUESTIONS, {"is_test": 7}, "2022.1")
-    is_test = rows[7]
-    assert is_test[0] == "is_test" and is_test[7] == "1 = test response | 0 = participant"
-    assert is_test[9] == "7"
-    assert CODEBOOK_HEADER[-1] == "instrument_version" and {r[-1] for r in rows} == {"2022.1"}
 
 
 # --- numbers, dates, grids and dropdowns, each written by its kind ----------------------------
@@ -328,21 +297,6 @@ def test_a_number_is_written_exactly_whatever_its_size():
     assert cells.number(Decimal("123456789.123456")) == "123456789.123456"
     assert french.number(Decimal("-0.25")) == "-0,25" and french.number(7) == "7"
     assert cells.number(None) == ""
-
-
-def test_the_codebook_describes_numbers_days_statements_and_dropdowns():
-    rows = {r[0]: r for r in codebook_rows(NEW_COLUMNS, NEW_KINDS, {"G1__long": 3}, "2027.1")}
-    assert rows["hours"][6:8] == ["number", "number with up to 1 decimal place from 0 to 200.5; unit: h"]
-    assert rows["last"][6:8] == ["date", "YYYY-MM-DD, until 2027-12-31"]
-    assert rows["G1__long"][4:10] == [
-        "Avis — Long",
-        "Opinion — Long",
-        "grid (one statement)",
-        "yes = Oui | no = Non",
-        "",
-        "3",
-    ]
-    assert rows["G1__comment"][6] == "text" and rows["spec"][6:8] == ["dropdown", "yes = Oui | no = Non"]
 
 
 # --- the three kinds of missing ----------------------------------------------------------------

@@ -21,7 +21,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) .env
+
+# The development settings that manage.py reads (never overriding the environment): the README's
+# commands work as printed. Not committed; the container image never has it.
+.env:
+	@printf '# Development settings, read by manage.py (the environment wins). Production: see README.\nDEBUG=1\n' > .env
 
 # Development server on SQLite (db.sqlite3), with the instrument and a demo investigator.
 run: export DEBUG ?= 1
@@ -34,7 +39,8 @@ run: install
 	$(BIN)/python manage.py ensure_demo_investigator
 	@echo ""
 	@echo "  Survey:    http://$(HOST):$(PORT)/"
-	@echo "  Admin:     http://$(HOST):$(PORT)/admin/  (demo investigator login above)"
+	@echo "  Dashboard: http://$(HOST):$(PORT)/dashboard/  (results, subgroups, exports; demo investigator login above)"
+	@echo "  Admin:     http://$(HOST):$(PORT)/admin/  (the survey builder)"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

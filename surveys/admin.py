@@ -322,10 +322,17 @@ class SurveyAdmin(FrozenStructureAdmin):
         css = {"all": ["css/admin.css"]}
 
     form = SurveyForm
-    list_display = ["slug", "title_fr", "instrument_version", "status", "opens_at", "closes_at"]
+    list_display = ["slug", "title_fr", "instrument_version", "status", "opens_at", "closes_at", "dashboard"]
     list_filter = ["status"]
     search_fields = ["slug", "title_fr", "title_en"]
     inlines = [PageInline, QuestionInline]
+
+    @admin.display(description=_("dashboard"))
+    def dashboard(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("analysis:overview", args=[obj.slug]), gettext("Results")
+        )
+
     movable = {"page": Page, "question": Question}
 
     def save_related(self, request, form, formsets, change):

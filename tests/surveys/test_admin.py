@@ -59,3 +59,15 @@ def test_the_admin_is_for_staff_only(client, django_user_model):
     client.login(request=HttpRequest(), username="physician", password="pw")
     reply = client.get(reverse("admin:surveys_survey_changelist"))
     assert reply.status_code == 302 and "/admin/login/" in reply["Location"]
+
+
+def test_every_admin_page_links_to_the_dashboard_and_the_survey_list_to_its_results(investigator, survey):
+    index = investigator.get(reverse("admin:index")).content.decode()
+    assert f'<a href="{reverse("analysis:index")}" class="dashboard-link">' in index
+    listing = investigator.get(reverse("admin:surveys_survey_changelist")).content.decode()
+    assert f'<a href="{reverse("analysis:overview", args=[survey.slug])}">' in listing
+
+
+def test_the_dashboard_links_back_to_the_admin(investigator, survey):
+    page = investigator.get(reverse("analysis:overview", args=[survey.slug])).content.decode()
+    assert f'href="{reverse("admin:index")}"' in page

@@ -202,8 +202,10 @@ def bundle(ctx: Context, language: str, path: str) -> None:
     from . import dictionaries
 
     plain = export.Options()
+    entry = zipfile.ZipInfo("responses.csv", date_time=timezone.localtime().timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("responses.csv", "w") as target:
+        with archive.open(entry, "w") as target:
             for line in responses_csv_of(ctx, plain):
                 target.write(line)
         archive.writestr("codebook.csv", b"".join(export.csv_lines(book.HEADER, codebook_of(ctx), plain)))

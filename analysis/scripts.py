@@ -336,6 +336,7 @@ def r_script(ctx, language: str = "fr", data_file: str = "responses.csv") -> str
         "analysis/scripts/analysis.R-tpl",
         {
             "data": data,
+            "language_name": LANGUAGE_NAMES.get(language, {}).get("en", language),
             "data_file": _string(data.data_file),
             "subgroup_file": _string(SUBGROUP_FILE),
             "integer_columns": _r_names(data.integer_columns),
@@ -412,6 +413,7 @@ def pandas_script(ctx, language: str = "fr", data_file: str = "responses.csv") -
         "analysis/scripts/analysis.py-tpl",
         {
             "data": data,
+            "language_name": LANGUAGE_NAMES.get(language, {}).get("en", language),
             "data_file": _string(data.data_file),
             "subgroup_file": _string(SUBGROUP_FILE),
             "integer_columns": _py_names(data.integer_columns),

@@ -175,13 +175,13 @@ def temporary_file(write) -> IO[bytes]:
         os.unlink(path)
 
 
-def script(ctx: Context, which: str, language: str) -> str:
+def script(ctx: Context, which: str, language: str, data_file: str = "responses.csv") -> str:
     """The R (``r``) or pandas (``pandas``) script made for the survey: it reads the plain CSV
-    (``responses.csv``), labels it and reproduces the dashboard's tests."""
+    (``data_file``, in the folder it is run in), labels it and reproduces the dashboard's tests."""
     from . import scripts
 
     make = {"r": scripts.r_script, "pandas": scripts.pandas_script}[which]
-    return make(ctx, language=language, data_file="responses.csv")
+    return make(ctx, language=language, data_file=data_file)
 
 
 SCRIPT_FILES = {"r": "analysis.R", "pandas": "analysis.py"}

@@ -298,7 +298,9 @@ def export_script(request, slug, which):
     if refusal:
         return refusal
     ctx = report.Context.load(survey, form.filters())
-    text = downloads.script(ctx, which, form.language(get_language()))
+    # The name the plain CSV downloads under, with the same filters, on the same day.
+    data_file = downloads.filename(survey, "responses", export.Options(), form.filters())
+    text = downloads.script(ctx, which, form.language(get_language()), data_file)
     base, extension = downloads.SCRIPT_FILES[which].rsplit(".", 1)
     name = downloads.filename(survey, base, export.Options(), None, extension)
     return _attachment(HttpResponse(text, content_type="text/plain; charset=utf-8"), name)

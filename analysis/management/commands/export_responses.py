@@ -101,7 +101,8 @@ class Command(BaseCommand):
         elif options["redcap_dictionary"]:
             lines = [downloads.redcap_dictionary(ctx)]
         elif options["script"]:
-            lines = [downloads.script(ctx, options["script"], language).encode("utf-8")]
+            data_file = downloads.filename(survey, "responses", Options(), filters)
+            lines = [downloads.script(ctx, options["script"], language, data_file).encode("utf-8")]
         else:
             lines = downloads.responses_csv_of(ctx, opts)
         if output:

@@ -22,6 +22,14 @@ def question_charts(ctx: report.Context) -> dict[str, str]:
     return names
 
 
+OVERVIEW_CHARTS = ("participants-per-day", "funnel")
+
+
+def chart_names(ctx: report.Context) -> list[str]:
+    """The name of every chart of the survey: the overview's, then the questions' in order."""
+    return [*OVERVIEW_CHARTS, *dict.fromkeys(question_charts(ctx).values())]
+
+
 def build(ctx: report.Context, name: str, language: str):
     """The figure called ``name``, or None when the survey has no such chart."""
     if name == "participants-per-day":
@@ -39,6 +47,7 @@ def build(ctx: report.Context, name: str, language: str):
             [s.shown for s in steps],
             [s.answered for s in steps],
             (_("shown the page"), _("submitted it")),
+            _("participants"),
         )
     codes = [code for code, chart in question_charts(ctx).items() if chart == name]
     if not codes:

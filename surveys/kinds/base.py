@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from analysis import distributions
@@ -322,17 +322,24 @@ def choice_values(info: QuestionInfo) -> str:
     return " | ".join(f"{code} = {pick(label, 'fr')}" for code, label in info.choices)
 
 
+def share_axis(ns: list[int]) -> str:
+    """The axis of a chart of shares with its number of respondents, "% of respondents (n = 95)";
+    "n = 58–61" when the bars have different numbers (each bar's then ends its label)."""
+    low, high = min(ns, default=0), max(ns, default=0)
+    n = str(low) if low == high else f"{low}–{high}"
+    return gettext("%(percent)s of respondents (n = %(n)s)") % {"percent": "%", "n": n}
+
+
 def choice_chart(result: QuestionResult, language: str) -> Figure:
     """Horizontal bars, one per choice, of the % of respondents who chose it."""
     from analysis import charts
 
     info, summary = result.info, result.summary
-    axis = _t("%(percent)s of respondents (n = %(n)s)") % {"percent": "%", "n": summary.n}
     return charts.bar_chart(
         chart_title(info, language),
         [pick(info.choice_labels[r.code], language) for r in summary.rows],
         [r.percent or 0 for r in summary.rows],
         [r.count for r in summary.rows],
-        axis,
+        share_axis([summary.n]),
         decimal="," if language == "fr" else ".",
     )

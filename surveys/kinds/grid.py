@@ -7,7 +7,6 @@ from __future__ import annotations
 from crispy_forms.layout import LayoutObject
 from django import forms
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from analysis import distributions
@@ -16,7 +15,15 @@ from analysis.variables import pick
 
 from ..specs import StatementSpec, Text
 from ..values import AnswerValue
-from .base import ChoiceFamily, chart_title, choice_values, choices_of, required_error, with_suffix
+from .base import (
+    ChoiceFamily,
+    chart_title,
+    choice_values,
+    choices_of,
+    required_error,
+    share_axis,
+    with_suffix,
+)
 
 SEPARATOR = "__"
 
@@ -171,16 +178,15 @@ class Grid(ChoiceFamily):
 
         (result,) = results
         info, texts = result.info, dict(result.info.statements)
-        items = [
-            (
-                f"{pick(texts[s.code], language)} (n = {s.summary.n})",
-                [r.percent or 0 for r in s.summary.rows],
+        bars = [
+            charts.Shares(
+                pick(texts[s.code], language), [r.percent or 0 for r in s.summary.rows], s.summary.n
             )
             for s in result.summary.statements
         ]
         labels = [pick(label, language) for _code, label in info.choices]
         return charts.stacked_shares(
-            chart_title(info, language), items, labels, _t("percentage of respondents")
+            chart_title(info, language), bars, labels, share_axis([bar.n for bar in bars])
         )
 
     def summary_data(self, info, summary):

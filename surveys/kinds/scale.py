@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from crispy_forms.layout import Field
 from django import forms
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from analysis import distributions
@@ -14,7 +13,7 @@ from analysis.variables import pick
 from ..models import SCALE_CEILING, SCALE_FLOOR
 from ..specs import ScaleSpec, Text
 from ..values import AnswerValue
-from .base import Kind, required_error
+from .base import Kind, required_error, share_axis
 
 
 class Scale(Kind):
@@ -135,15 +134,16 @@ class Scale(Kind):
     def chart(self, results, language, page_title):
         from analysis import charts
 
-        items = [
-            (
-                f"{r.info.code}. {pick(r.info.text, language)} (n = {r.summary.n})",
+        bars = [
+            charts.Shares(
+                f"{r.info.code}. {pick(r.info.text, language)}",
                 [b.percent or 0 for b in r.summary.bins],
+                r.summary.n,
             )
             for r in results
         ]
         labels = [label for label, _start, _end in distributions.BINS]
-        return charts.stacked_bins(page_title, items, labels, _t("percentage of respondents"))
+        return charts.stacked_bins(page_title, bars, labels, share_axis([bar.n for bar in bars]))
 
     def summary_data(self, info, summary):
         return summary.as_data()

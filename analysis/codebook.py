@@ -57,6 +57,21 @@ HEADER = [
     "non_empty",
     "instrument_version",  # the instrument as loaded when the files were made, on every row
 ]
+# What the dashboard's export page shows of each row (the CSV has them all).
+PAGE_COLUMNS = [
+    "variable",
+    "question",
+    "page",
+    "kind",
+    "text_fr",
+    "text_en",
+    "values_fr",
+    "values_en",
+    "required",
+    "condition",
+    "derivation",
+    "non_empty",
+]
 # Cells made by the code from numbers: never a formula, kept as they are (a minimum of -5).
 NUMERIC = {"page", "minimum", "maximum", "decimals", "non_empty"}
 DERIVED = "derived"
@@ -527,6 +542,12 @@ def entries_of(ctx) -> list[Entry]:
         plan=ctx.plan,
         pages=len(ctx.layout.pages),
     )
+
+
+def on_page(rows: list[list[str]]) -> list[list[str]]:
+    """The ``PAGE_COLUMNS`` of codebook rows, for the dashboard."""
+    indexes = [HEADER.index(name) for name in PAGE_COLUMNS]
+    return [[row[i] for i in indexes] for row in rows]
 
 
 def rows_of(ctx) -> list[list[str]]:

@@ -50,6 +50,15 @@ def test_the_codebook_keeps_the_names_the_dashboard_shows_and_ends_with_the_vers
     assert HEADER[-1] == "instrument_version"
 
 
+def test_the_dashboard_shows_some_columns_of_each_row():
+    from analysis.codebook import PAGE_COLUMNS, on_page
+
+    rows = codebook_rows(COLUMNS, QUESTIONS, {"Q6": 10}, "2022.1", **PARIS)
+    shown = {row[0]: dict(zip(PAGE_COLUMNS, row, strict=True)) for row in on_page(rows)}
+    assert list(shown) == [c.name for c in COLUMNS]
+    assert shown["Q6"]["non_empty"] == "10" and shown["Q11"]["condition"] == "Q9 != never"
+
+
 def test_the_codebook_explains_is_test_and_carries_the_version():
     rows = book(columns(QUESTIONS, with_tests=True), QUESTIONS, {"is_test": 7})
     is_test = rows["is_test"]

@@ -138,9 +138,38 @@ def outcome_variables(spec: dict, questions: dict[str, QuestionInfo]) -> list[Va
 
 
 @dataclass(frozen=True)
+class Margin:
+    """A population's share in some choices of a single-choice question (e.g. 46 % women)."""
+
+    question: str
+    choices: tuple[str, ...]
+    share: float  # a proportion, 0 < share < 1
+    label: Label
+    note: Label = field(default_factory=dict)  # how the comparison is made, where it needs saying
+
+
+@dataclass(frozen=True)
+class Reference:
+    """National figures the sample is compared to, from one source (representativeness)."""
+
+    code: str
+    source: Label
+    margins: tuple[Margin, ...]
+
+
+def reference(spec: dict) -> Reference:
+    margins = tuple(
+        Margin(m["question"], tuple(m["choices"]), m["share"], m["label"], m.get("note") or {})
+        for m in spec["margins"]
+    )
+    return Reference(spec["code"], spec["source"], margins)
+
+
+@dataclass(frozen=True)
 class AnalysisPlan:
     groupings: list[Variable]
     outcomes: list[Variable]
+    references: list[Reference] = field(default_factory=list)
 
     def variable(self, code: str, questions: dict[str, QuestionInfo]) -> Variable | None:
         """A grouping, an outcome or a question whose answer is one category, by code."""
@@ -154,4 +183,5 @@ class AnalysisPlan:
 def analysis_plan(spec: dict, questions: dict[str, QuestionInfo]) -> AnalysisPlan:
     groupings = [grouping_variable(g, questions[g["question"]]) for g in spec.get("groupings", ())]
     outcomes = [v for o in spec.get("outcomes", ()) for v in outcome_variables(o, questions)]
-    return AnalysisPlan(groupings, outcomes)
+    references = [reference(r) for r in spec.get("references", ())]
+    return AnalysisPlan(groupings, outcomes, references)

@@ -243,8 +243,8 @@ class _Parser:
         if raw is None:
             return {}
         raw = self.mapping(raw, "'analysis'", parent)
-        if set(raw) - {"groupings", "outcomes"}:
-            self.fail(raw, "'analysis' holds 'groupings' and 'outcomes' only")
+        if set(raw) - {"groupings", "outcomes", "references"}:
+            self.fail(raw, "'analysis' holds 'groupings', 'outcomes' and 'references' only")
         codes: set[str] = set()
         result = {"groupings": [], "outcomes": []}
         for key, parse in (("groupings", self.grouping), ("outcomes", self.outcome)):
@@ -258,6 +258,8 @@ class _Parser:
                     self.fail(item, f"analysis code '{parsed['code']}' is used twice")
                 codes.add(parsed["code"])
                 result[key].append(parsed)
+        if raw.get("references") is not None:  # only when given: plans without any stay as they were
+            result["references"] = self.references(raw["references"], raw)
         return result
 
     def _analysed_question(self, node, code: str, role: str) -> QuestionSpec:
@@ -327,6 +329,52 @@ class _Parser:
                     self.fail(node, f"'{kind}' must list choice codes of {question_code}")
         result = {"code": code, "label": self.label(node), "positive": {kind: value}}
         result["questions" if many else "question"] = codes if many else codes[0]
+        return result
+
+    def references(self, items, parent) -> list[dict]:
+        """Reference margins (national figures the sample is compared to), by source: each
+        margin the share of the population in some choices of a single-choice question."""
+        if not isinstance(items, list) or not items:
+            self.fail(parent, "'references' must be a non-empty list")
+        parsed, codes = [], set()
+        for item in items:
+            item = self.mapping(item, "an item of 'references'", parent)
+            if set(item) - {"code", "source", "margins"}:
+                self.fail(item, "a reference holds code, source and margins only")
+            code = self.string(item, "code")
+            self.check_code(item, code, "reference code")
+            if code in codes:
+                self.fail(item, f"reference code '{code}' is used twice")
+            codes.add(code)
+            margins = item.get("margins")
+            if not isinstance(margins, list) or not margins:
+                self.fail(item, f"reference '{code}' needs a non-empty list of 'margins'")
+            parsed.append(
+                {
+                    "code": code,
+                    "source": self.label(item, "source"),
+                    "margins": [self.margin(self.mapping(m, "a margin", item)) for m in margins],
+                }
+            )
+        return parsed
+
+    def margin(self, node) -> dict:
+        if set(node) - {"question", "choices", "share", "label", "note"}:
+            self.fail(node, "a margin holds question, choices, share, label and note only")
+        question = self._analysed_question(node, self.string(node, "question"), "category")
+        choices = node.get("choices")
+        known = question_choice_codes(question)
+        if not isinstance(choices, list) or not choices or not set(choices) <= set(known):
+            self.fail(node, f"'choices' must list choice codes of {question.code} (quote numbers)")
+        if len(set(choices)) == len(known):
+            self.fail(node, "a margin's choices must leave some of the question's choices out")
+        share = node.get("share")
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share < 1:
+            self.fail(node, "'share' must be a proportion between 0 and 1 (0.46 for 46 %)")
+        result = {"question": question.code, "choices": list(choices), "share": float(share)}
+        result["label"] = self.label(node)
+        if node.get("note") is not None:
+            result["note"] = self.label(node, "note")
         return result
 
 

@@ -263,7 +263,8 @@ def _spread_x_ticks(fig: Figure, ax) -> None:
     """As many ticks on the x axis (whole numbers: counts or %) as have room side by side."""
     area = ax.get_window_extent().width * 72 / fig.dpi
     widest = _width(fig, f"{ax.get_xlim()[1]:.0f}") * 1.02 + 12
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=max(int(area // widest), 1), integer=True))
+    bins = min(max(int(area // widest), 1), 6)  # round steps (1, 2, 5, 10…), few enough to read
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=bins, steps=[1, 2, 5, 10], integer=True))
 
 
 def bar_chart(

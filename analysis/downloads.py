@@ -156,11 +156,15 @@ def write_typed(ctx: Context, fmt: str, language: str, labels: bool, path: str) 
     if fmt == "xlsx":
         spreadsheet.xlsx(table_of(ctx, language, labels), codebook.HEADER, codebook_of(ctx), path)
     elif fmt == "sav":
-        statfiles.sav(table_of(ctx, language), path)
+        statfiles.sav(table_of(ctx, language), path, title=pick(survey_title(ctx), language))
     elif fmt == "dta":
-        statfiles.dta(table_of(ctx, language), path)
+        statfiles.dta(table_of(ctx, language), path, title=pick(survey_title(ctx), language))
     else:
         raise ValueError(f"not a typed format: {fmt}")
+
+
+def survey_title(ctx: Context) -> dict:
+    return {"fr": ctx.survey.title_fr, "en": ctx.survey.title_en or ctx.survey.title_fr}
 
 
 def temporary_file(write) -> IO[bytes]:

@@ -202,13 +202,17 @@ def export_page(request, slug):
         "query": request.GET.urlencode(),
         "tests_left_out": ctx.tests_left_out,
     }
-    # The codebook's last column, the instrument's version, is the same on every row: said once.
-    version_column = len(codebook.HEADER) - 1
+    # The codebook's columns that a reader needs on a page, texts in the page's language (the
+    # downloaded codebook has both, and the instrument's version on every row).
+    language = get_language()[:2]
+    other = "en" if language == "fr" else "fr"
+    columns = [name for name in codebook.PAGE_COLUMNS if not name.endswith(f"_{other}")]
+    indexes = [codebook.HEADER.index(name) for name in columns]
     page.update(
         tab="export",
         export_form=ExportForm(initial={"format": "standard"}),
-        header=codebook.HEADER[:version_column],
-        codebook=[row[:version_column] for row in downloads.codebook_of(ctx)],
+        header=[name.removesuffix(f"_{language}") for name in columns],
+        codebook=[[row[i] for i in indexes] for row in downloads.codebook_of(ctx)],
     )
     return render(request, "analysis/export.html", page)
 

@@ -97,12 +97,19 @@ def test_the_plain_csv_for_r_and_pandas_keeps_every_text_as_typed(survey, starte
     assert (row["Q3__other_text"], row["Q9__comment"]) == ("-5 mg/kg", "+33 6 12 34 56 78")
 
 
+def codebook_of(survey, filters=None) -> dict[str, dict[str, str]]:
+    """The codebook's rows by variable, each as {column of the header: cell}."""
+    from analysis.codebook import HEADER
+
+    return {row[0]: dict(zip(HEADER, row, strict=True)) for row in downloads.codebook(survey, filters)}
+
+
 def test_the_codebook_counts_non_empty_cells(dataset):
-    book = {row[0]: row for row in downloads.codebook(dataset)}
-    assert book["response_id"][9] == "5" and book["completed_on"][9] == "3"
-    assert book["Q11"][9] == "2" and book["Q21__speed_of_responses"][9] == "3"
-    assert book["Q11"][8] == "Q9 != never"
-    assert "never = Jamais" in book["Q9"][7]
+    book = codebook_of(dataset)
+    assert book["response_id"]["non_empty"] == "5" and book["completed_on"]["non_empty"] == "3"
+    assert book["Q11"]["non_empty"] == "2" and book["Q21__speed_of_responses"]["non_empty"] == "3"
+    assert book["Q11"]["condition"] == "Q9 != never"
+    assert "never = Jamais" in book["Q9"]["values_fr"]
 
 
 # --- the downloads and the command ---------------------------------------------------------
@@ -268,15 +275,21 @@ def test_pilot_runs_are_exported_with_an_is_test_column_when_asked_for(pilots):
 
 
 def test_the_codebook_does_not_count_pilot_runs(pilots):
-    book = {row[0]: row for row in downloads.codebook(pilots)}
-    assert book["response_id"][9] == "5" and book["Q3"][9] == "5"
+    book = codebook_of(pilots)
+    assert book["response_id"]["non_empty"] == "5" and book["Q3"]["non_empty"] == "5"
     assert "is_test" not in book
 
 
 def test_the_codebook_of_an_export_with_pilot_runs_documents_is_test(pilots):
-    book = {row[0]: row for row in downloads.codebook(pilots, Filters(include_tests=True))}
-    assert book["response_id"][9] == "7"
-    assert book["is_test"][6:10] == ["metadata", "1 = test response | 0 = participant", "", "7"]
+    book = codebook_of(pilots, Filters(include_tests=True))
+    assert book["response_id"]["non_empty"] == "7"
+    is_test = book["is_test"]
+    assert (is_test["kind"], is_test["values_en"], is_test["condition"], is_test["non_empty"]) == (
+        "metadata",
+        "1 = test response | 0 = participant",
+        "",
+        "7",
+    )
 
 
 def test_the_codebook_carries_the_instrument_version_on_every_row(dataset):

@@ -190,10 +190,12 @@ def test_the_abstract_kind_has_none_of_them():
 
 
 def test_no_module_of_the_analyses_tests_a_kinds_name():
-    """What ``grep -rn 'kind ==' analysis templates/analysis`` would find, and a kind's name in
-    the code (``kinds.KINDS``: "text", "number" and "date" are also the names of answer fields)."""
+    """What ``grep -rn 'kind ==' analysis templates/analysis`` would find, and a kind's name next
+    to the word kind in the code (``kinds.KINDS``: "text", "number" and "date" are also the names
+    of answer fields; "scale" is also SPSS's measurement level, "single" a Word border, "note" a
+    key of the plan)."""
     branching = re.compile(r"\bkind\s*(==|!=|in\b|not in\b)")
-    quoted = re.compile(r'["\'](single|multiple|scale|dropdown|grid|note)["\']')
+    quoted = re.compile(r'kind.*["\'](single|multiple|scale|dropdown|grid|note)["\']', re.IGNORECASE)
     files = [*(ROOT / "analysis").rglob("*.py"), *(ROOT / "templates" / "analysis").rglob("*.html")]
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
@@ -365,7 +367,7 @@ def test_a_grids_comment_is_exported_whichever_statement_keeps_it(db):
         )
     (row,) = export(survey)
     assert (row["opinion__useful"], row["opinion__long"], row["opinion__comment"]) == ("1", "2", "Bof")
-    assert {r[0]: r for r in downloads.codebook(survey)}["opinion__comment"][9] == "1"
+    assert codebook_of(survey)["opinion__comment"]["non_empty"] == "1"
 
 
 def test_the_export_reads_the_same_queries_per_chunk_with_every_kind(needs):
@@ -378,32 +380,56 @@ def test_the_export_reads_the_same_queries_per_chunk_with_every_kind(needs):
     assert len(ctx.captured_queries) == 1 + 3 + 1  # the test lookup, one chunk, the empty chunk
 
 
+def codebook_of(survey) -> dict[str, dict[str, str]]:
+    """The codebook's rows by variable, each as {column of the header: cell}."""
+    from analysis.codebook import HEADER
+
+    return {row[0]: dict(zip(HEADER, row, strict=True)) for row in downloads.codebook(survey)}
+
+
 def test_the_codebook_describes_each_kind(needs):
-    book = {row[0]: row for row in downloads.codebook(needs)}
-    assert book["specialty"][6:8] == [
+    book = codebook_of(needs)
+
+    def cells(name, *columns):
+        return [book[name][column] for column in columns]
+
+    assert cells("specialty", "kind", "type", "values_fr") == [
         "dropdown",
+        "string",
         "gp = Médecine générale | cardio = Cardiologie | other = Autre",
     ]
-    assert book["years"][6:8] == ["number", "integer from 0 to 60; unit: ans | years"]
-    assert book["hours"][6:8] == ["number", "number with up to 1 decimal place from 0 to 200"]
-    assert book["last"][6:8] == ["date", "YYYY-MM-DD, from 2000-01-01 to 2027-12-31"]
-    assert book["opinion__useful"][4:8] == [
+    assert cells("years", "kind", "type", "minimum", "maximum", "decimals", "unit_fr", "unit_en") == [
+        "number",
+        "integer",
+        "0",
+        "60",
+        "0",
+        "ans",
+        "years",
+    ]
+    assert cells("hours", "type", "minimum", "maximum", "decimals") == ["number", "0", "200", "1"]
+    assert cells("last", "kind", "type", "minimum", "maximum") == ["date", "date", "2000-01-01", "2027-12-31"]
+    assert cells("opinion__useful", "text_fr", "text_en", "kind", "part", "option", "values_fr") == [
         "Votre avis — Utile",
         "Your opinion — Useful",
-        "grid (one statement)",
+        "grid",
+        "statement",
+        "useful",
         "1 = Pas d'accord | 2 = Neutre | 3 = D'accord",
     ]
-    assert book["opinion__long"][1] == "opinion"
+    assert book["opinion__long"]["question"] == "opinion"
     assert "intro" not in book
     # How many cells are not empty, statement by statement.
-    assert [book[name][9] for name in ("years", "hours", "last", "opinion__useful", "opinion__long")] == [
+    assert [
+        book[name]["non_empty"] for name in ("years", "hours", "last", "opinion__useful", "opinion__long")
+    ] == [
         "6",
         "5",
         "6",
         "5",
         "4",
     ]
-    assert (book["years__comment"][9], book["specialty__other_text"][9]) == ("1", "1")
+    assert (book["years__comment"]["non_empty"], book["specialty__other_text"]["non_empty"]) == ("1", "1")
 
 
 # --- charts, the dashboard and the JSON -------------------------------------------------------

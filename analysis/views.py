@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from surveys.instrument_services import InstrumentConflict
@@ -23,7 +24,15 @@ from . import charts, codebook, downloads, export, figures, report
 from .crosstab_file import crosstab_lines
 from .forms import CrosstabForm, ExportForm, FilterForm
 
-FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+FORMATS = {"svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png", "tiff": "image/tiff"}
+DPIS = {"300": 300, "600": 600}
+# What the chart partial (templates/analysis/_chart.html) offers to download.
+CHART_DOWNLOADS = {
+    "chart_languages": (("fr", "Français"), ("en", "English")),
+    "chart_widths": (("one", _lazy("one column")), ("two", _lazy("two columns"))),
+    "chart_bitmaps": ("png", "tiff"),
+    "chart_dpis": tuple(DPIS),
+}
 
 
 def staff_required(view):
@@ -50,6 +59,7 @@ def _context(request, slug):
         "query": request.GET.urlencode(),
         "test_responses": ctx.filters.test_responses,
         "tests_left_out": ctx.tests_left_out,
+        **CHART_DOWNLOADS,
     }
     return ctx, page
 
@@ -177,15 +187,22 @@ def chart(request, slug, name, fmt):
     if fmt not in FORMATS:
         raise Http404("unknown format")
     language = request.GET.get("lang") if request.GET.get("lang") in ("fr", "en") else get_language()
+    # A journal's one or two columns (88 or 180 mm wide), at 300 or 600 dpi for PNG and TIFF.
+    width = request.GET.get("width") or None
+    dpi = request.GET.get("dpi", "300")
+    if width not in (None, *charts.COLUMN_WIDTHS) or dpi not in DPIS:
+        return HttpResponseBadRequest(_("Unknown chart options."))
     ctx, _page = _context(request, slug)
     with translation.override(language):
         figure = figures.build(ctx, name, language)
         if figure is None:
             raise Http404("no such chart")
-        content = charts.render(figure, fmt)
+        content = charts.render(figure, fmt, dpi=DPIS[dpi], width=width)
     reply = HttpResponse(content, content_type=FORMATS[fmt])
     if request.GET.get("download"):
-        filename = f"{slug}-{name}-{language}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+        size = f"-{width}-column" if width else ""
+        resolution = f"-{dpi}dpi" if fmt in ("png", "tiff") else ""
+        filename = f"{slug}-{name}-{language}{size}{resolution}-{timezone.localdate():%Y-%m-%d}.{fmt}"
         reply["Content-Disposition"] = f'attachment; filename="{filename}"'
     return reply
 

@@ -178,7 +178,7 @@ def test_a_chart_downloads_as_png_with_english_labels(staff, dataset):
     [
         ("question-Q99", "svg"),
         ("question-Q27", "svg"),
-        ("funnel", "pdf"),
+        ("funnel", "gif"),
         ("scales-page-1", "svg"),
         ("scales-page-x", "png"),
     ],
@@ -233,3 +233,28 @@ def test_the_charts_leave_pilot_runs_out(staff, pilots):
 def test_the_index_leaves_pilot_runs_out(staff, pilots):
     page = staff.get(url("index")).content.decode()
     assert ">5</td>" in page and "60,0 %" in page
+
+
+def test_a_chart_downloads_for_a_journal_as_pdf_and_tiff_at_one_column_and_600_dpi(staff, dataset):
+    import io
+
+    from PIL import Image
+
+    pdf = staff.get(url("chart", name="question-Q3", fmt="pdf"), {"download": "1", "lang": "en"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert b"/FontFile2" in pdf.content  # TrueType fonts embedded
+    tiff = staff.get(
+        url("chart", name="question-Q3", fmt="tiff"), {"width": "one", "dpi": "600", "download": "1"}
+    )
+    image = Image.open(io.BytesIO(tiff.content))
+    assert image.format == "TIFF" and round(image.info["dpi"][0]) == 600
+    assert abs(image.size[0] - round(88 / 25.4 * 600)) <= 2  # 88 mm at 600 dpi
+    assert "-one-column-600dpi-" in tiff["Content-Disposition"]
+    assert staff.get(url("chart", name="question-Q3", fmt="png"), {"dpi": "72"}).status_code == 400
+    assert staff.get(url("chart", name="question-Q3", fmt="png"), {"width": "three"}).status_code == 400
+
+
+def test_the_results_page_offers_every_journal_download(staff, dataset):
+    page = staff.get(url("results")).content.decode()
+    assert "charts/question-Q3.tiff?" in page and "width=one&amp;dpi=600" in page
+    assert "charts/question-Q3.pdf?" in page

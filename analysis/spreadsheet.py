@@ -213,9 +213,8 @@ def readme_lines(
         choices = words["codes"]
     page = words["page"] if "page" in codebook_header else words["no_page"]
     texts_what, texts = words["texts"]
-    return [
+    lines = [
         words["file"],
-        (words["survey"], title),
         (words["version"], table.instrument_version),
         (words["made"], made_on),
         (words["participants"], count),
@@ -237,6 +236,9 @@ def readme_lines(
             ),
         ),
     ]
+    if title:
+        lines.insert(1, (words["survey"], title))
+    return lines
 
 
 def _width(column: export.Column, labels: bool) -> float:
@@ -252,13 +254,14 @@ def _width(column: export.Column, labels: bool) -> float:
 
 
 def _cell(sheet, value, language: str):
-    """What to append for ``value``: a string cell for a text (none for ""), an int for a whole number, a
-    float for a decimal one (the same double as the Decimal's), a date cell for a day."""
+    """What to append for ``value``: a string cell for a text (nothing for ""), an int for a
+    whole number, a float for a decimal one (the double nearest the Decimal, as Excel keeps it),
+    a date cell for a day (a datetime keeps openpyxl's date-and-time format)."""
     if isinstance(value, str):
         return text_cell(sheet, value, language) if value else None
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = DATE_FORMAT
         return cell

@@ -183,6 +183,13 @@ def test_the_read_me_says_what_the_file_is(tmp_path):
     assert lines["Choice cells"].startswith("codes")
 
 
+def test_the_read_me_leaves_out_the_survey_when_no_title_is_given(tmp_path):
+    path = str(tmp_path / "untitled.xlsx")
+    spreadsheet.xlsx(table([row()], language="en"), BOOK_HEADER, BOOK_ROWS, path)
+    lines = readme(path)
+    assert "Survey" not in lines and lines["Participants"] == 1
+
+
 def test_the_read_me_gives_the_rule_of_the_three_missing(tmp_path):
     sheet = openpyxl.load_workbook(write(tmp_path, [], language="en"))["read me"]
     rule = [b for a, b in sheet.iter_rows(values_only=True) if not a]

@@ -154,7 +154,13 @@ def write_typed(ctx: Context, fmt: str, language: str, labels: bool, path: str) 
     from . import codebook, spreadsheet, statfiles
 
     if fmt == "xlsx":
-        spreadsheet.xlsx(table_of(ctx, language, labels), codebook.HEADER, codebook_of(ctx), path)
+        spreadsheet.xlsx(
+            table_of(ctx, language, labels),
+            codebook.HEADER,
+            codebook_of(ctx),
+            path,
+            title=pick(survey_title(ctx), language),
+        )
     elif fmt == "sav":
         statfiles.sav(table_of(ctx, language), path, title=pick(survey_title(ctx), language))
     elif fmt == "dta":

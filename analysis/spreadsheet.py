@@ -127,8 +127,8 @@ README = {
             '"responses": the data; "codebook": what each column holds; "read me": this page',
         ),
         "choices": "Choice cells",
-        "codes": 'codes (their labels are in the codebook, column "values")',
-        "labels": 'labels in {language} (their codes are in the codebook, column "values")',
+        "codes": 'codes (their labels are in the codebook, columns "values_fr" and "values_en")',
+        "labels": 'labels in {language} (their codes are in the codebook, columns "values_fr" and "values_en")',
         "cells": ("Cells", "numbers are numbers, days are dates (yyyy-mm-dd), texts are texts, as typed"),
         "multiple": (
             "Multiple choice",
@@ -166,8 +166,8 @@ README = {
             "« read me » : cette page",
         ),
         "choices": "Cellules de choix",
-        "codes": "codes (leurs libellés sont dans le dictionnaire, colonne « values »)",
-        "labels": "libellés en {language} (leurs codes sont dans le dictionnaire, colonne « values »)",
+        "codes": "codes (leurs libellés sont dans le dictionnaire, colonnes « values_fr » et « values_en »)",
+        "labels": "libellés en {language} (leurs codes sont dans le dictionnaire, colonnes « values_fr » et « values_en »)",
         "cells": (
             "Cellules",
             "nombres en nombres, jours en dates (aaaa-mm-jj), textes en textes, tels que saisis",

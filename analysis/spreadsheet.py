@@ -128,7 +128,9 @@ README = {
         ),
         "choices": "Choice cells",
         "codes": 'codes (their labels are in the codebook, columns "values_fr" and "values_en")',
-        "labels": 'labels in {language} (their codes are in the codebook, columns "values_fr" and "values_en")',
+        "labels": (
+            'labels in {language} (their codes are in the codebook, columns "values_fr" and "values_en")'
+        ),
         "cells": ("Cells", "numbers are numbers, days are dates (yyyy-mm-dd), texts are texts, as typed"),
         "multiple": (
             "Multiple choice",
@@ -167,7 +169,10 @@ README = {
         ),
         "choices": "Cellules de choix",
         "codes": "codes (leurs libellés sont dans le dictionnaire, colonnes « values_fr » et « values_en »)",
-        "labels": "libellés en {language} (leurs codes sont dans le dictionnaire, colonnes « values_fr » et « values_en »)",
+        "labels": (
+            "libellés en {language} (leurs codes sont dans le dictionnaire, "
+            "colonnes « values_fr » et « values_en »)"
+        ),
         "cells": (
             "Cellules",
             "nombres en nombres, jours en dates (aaaa-mm-jj), textes en textes, tels que saisis",

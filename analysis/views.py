@@ -220,16 +220,22 @@ def export_page(request, slug):
         "tests_left_out": ctx.tests_left_out,
     }
     # The codebook's columns that a reader needs on a page, texts in the page's language (the
-    # downloaded codebook has both, and the instrument's version on every row).
+    # downloaded codebook has them all, both languages, and the instrument's version on every
+    # row); a derived variable's rule shown where a column's condition is.
     language = get_language()[:2]
-    other = "en" if language == "fr" else "fr"
-    columns = [name for name in codebook.PAGE_COLUMNS if not name.endswith(f"_{other}")]
-    indexes = [codebook.HEADER.index(name) for name in columns]
+    shown = ["variable", "page", "kind", f"text_{language}", f"values_{language}", "required"]
+    shown += ["condition", "non_empty"]
+    at = {name: codebook.HEADER.index(name) for name in [*shown, "derivation"]}
+    rows = []
+    for row in downloads.codebook_of(ctx):
+        cells = [row[at[name]] for name in shown]
+        cells[shown.index("condition")] = row[at["condition"]] or row[at["derivation"]]
+        rows.append(cells)
     page.update(
         tab="export",
         export_form=ExportForm(initial={"format": "standard"}),
-        header=[name.removesuffix(f"_{language}") for name in columns],
-        codebook=[[row[i] for i in indexes] for row in downloads.codebook_of(ctx)],
+        header=[name.removesuffix(f"_{language}") for name in shown],
+        codebook=rows,
     )
     return render(request, "analysis/export.html", page)
 

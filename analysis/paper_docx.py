@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -24,6 +24,7 @@ from .paper import Block, Cell, Figure, Heading, Paragraph, Table
 Images = Callable[[str], bytes]  # chart name -> PNG
 
 TABLE_FONT = Pt(8)
+HEADER_FONT = Pt(7.5)
 NOTE_FONT = Pt(8)
 
 
@@ -37,7 +38,7 @@ def write(
     """``images`` draws a figure's charts; ``landscape``: the whole document (a lone table)."""
     document = Document()
     style = document.styles["Normal"]
-    style.font.name = "Calibri"
+    style.font.name = "Arial"  # in Word and, metric for metric (Liberation Sans), in LibreOffice
     style.font.size = Pt(10.5)
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
@@ -45,6 +46,8 @@ def write(
         setattr(section, side, Cm(2))
     if landscape:
         _orient(section, landscape=True)
+    for name in ("Title", "Heading 1", "Heading 2", "Caption"):
+        document.styles[name].font.name = "Arial"
     if title:
         document.add_heading(title, level=0)
     if subtitle:
@@ -101,7 +104,7 @@ def _table(document, block: Table) -> None:
 
 def _widths(table, columns: int, width: int) -> None:
     """The first column (the rows' names) wide, the figures' columns alike."""
-    first = int(width * (0.24 if columns > 6 else 0.5))
+    first = int(width * (0.5 if columns <= 3 else 0.34 if columns <= 7 else 0.2))
     rest = (width - first) // max(columns - 1, 1)
     for i, column in enumerate(table.columns):
         column.width = first if i == 0 else rest
@@ -125,7 +128,7 @@ def _row(table, r: int, cells: Sequence[Cell], header: bool) -> None:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.label else WD_ALIGN_PARAGRAPH.RIGHT
         for i, line in enumerate(cell.text.split("\n")):
             run = paragraph.add_run(line)
-            run.font.size = TABLE_FONT
+            run.font.size = HEADER_FONT if header else TABLE_FONT
             run.bold = cell.bold or (header and bool(line))
             if i < len(cell.text.split("\n")) - 1:
                 run.add_break()
@@ -144,7 +147,15 @@ def _rules(table, header_rows: int) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    margins = OxmlElement("w:tblCellMar")  # narrow: a 14-column table fits a landscape page
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), "57")
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties = table._tbl.tblPr
+    _insert(properties, borders, before=("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"))
+    _insert(properties, margins, before=("w:tblLook",))
     for cell in table.rows[header_rows - 1].cells:
         properties = cell._tc.get_or_add_tcPr()
         cell_borders = OxmlElement("w:tcBorders")
@@ -153,6 +164,16 @@ def _rules(table, header_rows: int) -> None:
         bottom.set(qn("w:sz"), "4")
         cell_borders.append(bottom)
         properties.append(cell_borders)
+
+
+def _insert(parent, element, before: tuple[str, ...]) -> None:
+    """Word reads a table's properties in the schema's order only (LibreOffice drops the rest)."""
+    for tag in before:
+        follower = parent.find(qn(tag))
+        if follower is not None:
+            follower.addprevious(element)
+            return
+    parent.append(element)
 
 
 def _repeat_header(row) -> None:
@@ -169,6 +190,7 @@ def _figure(document, block: Figure, images: Images) -> None:
         document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         document.paragraphs[-1].paragraph_format.keep_with_next = True
     else:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # a whole page: not cut in two
         rows = (len(block.charts) + 1) // 2
         grid = document.add_table(rows=rows, cols=2)
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -181,7 +181,7 @@ def _description_text(section: Section, language: str, safe: bool) -> str:
         if top is None or not top.count:
             continue
         parts.append(
-            _("%(question)s: %(answer)s, %(percent)s (%(count)s of %(n)s)")
+            _("%(question)s — %(answer)s, %(percent)s (%(count)s of %(n)s)")
             % {
                 "question": _question_name(result, language),
                 "answer": _choice_label(result, top.code, language),

@@ -446,7 +446,11 @@ class PlanEditor:
     def plan(self) -> dict:
         groupings = [form.item() for form in _kept(self.groupings)]
         outcomes = [form.item() for form in _kept(self.outcomes)]
-        return {"groupings": groupings, "outcomes": outcomes} if groupings or outcomes else {}
+        plan = {"groupings": groupings, "outcomes": outcomes} if groupings or outcomes else {}
+        # The reference margins (representativeness) are not edited here: kept as the file gave them.
+        if self.spec.analysis.get("references"):
+            plan["references"] = self.spec.analysis["references"]
+        return plan
 
     def checked(self) -> dict | None:
         """The plan as the parser writes it, or None (then the refusals are on the forms)."""

@@ -237,7 +237,13 @@ def test_the_plan_can_be_emptied(investigator, survey, page):
     for n in range(2):
         data[f"outcomes-{n}-DELETE"] = ["on"]
     assert investigator.post(url(survey), data).status_code == 302
-    assert saved(survey) == {}
+    # The reference margins, which this page does not edit, stay.
+    assert saved(survey) == {"groupings": [], "outcomes": [], "references": survey.analysis["references"]}
+
+
+def test_saving_the_plan_keeps_the_reference_margins(investigator, survey, page):
+    assert investigator.post(url(survey), page[1]).status_code == 302
+    assert saved(survey)["references"] == survey.analysis["references"]
 
 
 def test_one_question_given_as_a_list_stays_a_list(investigator, survey):

@@ -232,14 +232,15 @@ def table1_csv(rows, language: str, safe: bool, filters: Filters, adjusted: bool
     groupings = [c.grouping for c in rows[0].comparisons] if rows else []
     p_holm = iter(holm(table1_p_values(rows)))
     header = [_("Outcome")]
+    positive, fisher, holm_p = _("with the outcome"), _("Fisher p"), _("p (Holm)")
     for g in groupings:
         name = pick(g.label, language)
         for c in g.categories:
             group = f"{name}: {pick(c.label, language)}"
-            header += [f"{group} (%)", f"{group} ({_('with the outcome')})", f"{group} (n)"]
-        header += [f"{name}: p", f"{name}: {_('Fisher p')}"]
+            header += [f"{group} (%)", f"{group} ({positive})", f"{group} (n)"]
+        header += [f"{name}: p", f"{name}: {fisher}"]
         if adjusted:
-            header.append(f"{name}: {_('p (Holm)')}")
+            header.append(f"{name}: {holm_p}")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if language.startswith("fr") else ",", lineterminator="\r\n")
     writer.writerow(header)

@@ -367,12 +367,13 @@ def _subgroup_text(section: Section, language: str) -> str:
         "tests": len(tests),
         "significant": len(significant),
     }
+    versus = " " + _("vs") + " "
     details = [
         _("%(outcome)s by %(grouping)s: %(groups)s, %(p)s")
         % {
             "outcome": pick(row.outcome.label, language),
             "grouping": pick(c.grouping.label, language).lower(),
-            "groups": f" {_('vs')} ".join(
+            "groups": versus.join(
                 f"{pick(cat.label, language)} {percent(cell.percent)}"
                 for cat, cell in zip(c.grouping.categories, c.cells, strict=True)
             ),

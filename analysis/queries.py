@@ -111,6 +111,8 @@ def question_infos(layout: Layout) -> dict[str, QuestionInfo]:
             choices=tuple((c.code, _label(c.label_fr, c.label_en)) for c in q.choices.all()),
             scale_min=q.scale_min,
             scale_max=q.scale_max,
+            scale_min_label=_anchor(q.scale_min_label_fr, q.scale_min_label_en),
+            scale_max_label=_anchor(q.scale_max_label_fr, q.scale_max_label_en),
             number_min=_exact(q.number_min),
             number_max=_exact(q.number_max),
             decimals=q.decimals or 0,
@@ -123,6 +125,11 @@ def question_infos(layout: Layout) -> dict[str, QuestionInfo]:
         )
         for q in layout.questions
     }
+
+
+def _anchor(fr: str, en: str) -> dict:
+    """A scale's anchor in both languages; {} when the question has none."""
+    return _label(fr, en) if fr else {}
 
 
 def _label(fr: str, en: str) -> dict:

@@ -176,7 +176,7 @@ def _anchors(info: QuestionInfo, language: str) -> dict[int, str]:
     the analyses know of the question has them (``scale_min_label`` / ``scale_max_label``)."""
     labels = {}
     for score, anchor in ((info.scale_min, "scale_min_label"), (info.scale_max, "scale_max_label")):
-        text = pick(getattr(info, anchor, None) or {}, language)
+        text = pick(getattr(info, anchor), language)
         if score is not None and text:
             labels[score] = text
     return labels

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/subgroups/crosstab.csv", views.crosstab_csv, name="crosstab_csv"),
     path("<slug:slug>/charts/<slug:name>.<str:fmt>", views.chart, name="chart"),
     path("<slug:slug>/export/", views.export_page, name="export"),
+    path("", include("analysis.paper_urls")),
     path("<slug:slug>/export/responses.csv", views.export_responses, name="export_responses"),
     path("<slug:slug>/export/responses/", views.export_responses, name="export_file"),
     path("<slug:slug>/export/codebook.csv", views.export_codebook, name="export_codebook"),

@@ -31,6 +31,8 @@ class QuestionInfo:
     choices: tuple[tuple[str, Label], ...] = ()
     scale_min: int | None = None
     scale_max: int | None = None
+    scale_min_label: Label = field(default_factory=dict)  # a scale's anchors, empty when none
+    scale_max_label: Label = field(default_factory=dict)
     number_min: Decimal | None = None
     number_max: Decimal | None = None
     decimals: int = 0  # a number's decimal places: 0 for a whole number

@@ -20,7 +20,7 @@ from surveys.models import Survey
 from surveys.selectors import survey_participation
 from surveys.sharing import opening_problem, survey_status_set
 
-from . import charts, codebook, downloads, export, figures, report
+from . import charts, codebook, downloads, export, figures, report, results_section
 from .crosstab_file import crosstab_lines
 from .forms import CrosstabForm, ExportForm, FilterForm
 
@@ -157,6 +157,7 @@ def subgroups(request, slug):
         groupings=ctx.plan.groupings,
         rows=rows,
         tests=sum(len(row.comparisons) for row in rows),
+        representativeness=results_section.references(ctx),
         crosstab_form=form,
         crosstab=table,
         crosstab_query=urlencode({**request.GET.dict(), **(form.data if form.is_bound else {})}),

@@ -221,6 +221,9 @@ def choices_of(question) -> list:
     return list(question.choices.all())
 
 
+CHOICE_KEYS = frozenset({"code", "fr", "en", "other", "exclusive"})
+
+
 def parse_choices(p: _Parser, node, code: str, *, other: bool, exclusive: bool) -> tuple[ChoiceSpec, ...]:
     raw = node.get("choices")
     if not isinstance(raw, list) or len(raw) < 2:
@@ -228,6 +231,9 @@ def parse_choices(p: _Parser, node, code: str, *, other: bool, exclusive: bool) 
     result, codes = [], set()
     for item in raw:
         item = p.mapping(item, "a choice", node)
+        extra = sorted(str(key) for key in set(item) - CHOICE_KEYS)
+        if extra:  # e.g. an unquoted "en: Ear, nose and throat" read by YAML as two keys
+            p.fail(item, f"a choice holds code, fr, en, other and exclusive; not '{extra[0]}'", code)
         choice_code = p.string(item, "code", code=code)
         p.check_code(item, choice_code, "choice code", code)
         if choice_code in codes:

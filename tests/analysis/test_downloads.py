@@ -365,3 +365,17 @@ def test_a_labelled_export_gives_status_and_language_in_words(dataset):
     assert {r["language"] for r in data} == {"Français"}
     assert {r["status"] for r in rows(export(dataset, labels="en"))} == {"Complete", "In progress"}
     assert {r["status"] for r in rows(export(dataset))} == {"complete", "in_progress"}
+
+
+def test_the_spss_file_labels_a_scales_ends_with_its_anchors_and_the_missing_codes(dataset, tmp_path):
+    import pyreadstat
+
+    from analysis import report
+
+    path = tmp_path / "responses.sav"
+    downloads.write_typed(report.Context.load(dataset), "sav", "fr", False, str(path))
+    _frame, meta = pyreadstat.read_sav(str(path))
+    labels = meta.variable_value_labels["Q11"]
+    assert (labels[0], labels[10]) == ("Pas du tout utiles", "Très utiles")
+    assert labels[-98] == "Non posée (logique de saut)"
+    assert meta.variable_value_labels["Q12"][10] == "Tout à fait d'accord"

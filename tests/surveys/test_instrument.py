@@ -1,6 +1,7 @@
 import pytest
 
 from surveys.instrument import InstrumentError, parse_instrument
+from tests.conftest import INSTRUMENT
 
 MINIMAL = """\
 slug: mini
@@ -110,3 +111,12 @@ def test_it_refuses_a_file_that_is_not_a_mapping():
 def test_it_refuses_scale_bounds_outside_0_10():
     with pytest.raises(InstrumentError, match="question Q2: scale bounds"):
         parse_instrument(MINIMAL.replace("kind: scale", "kind: scale\n        scale: {min: 0, max: 11}"))
+
+
+def test_a_choice_with_an_unknown_key_is_refused_with_its_line():
+    # YAML reads an unquoted "en: Ear, nose and throat (ENT)" in a flow mapping as two keys.
+    source = INSTRUMENT.read_text(encoding="utf-8").replace(
+        'en: "Ear, nose and throat (ENT)"}', "en: Ear, nose and throat (ENT)}"
+    )
+    with pytest.raises(InstrumentError, match="a choice holds code, fr, en, other and exclusive; not 'nose"):
+        parse_instrument(source)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from . import report
+from . import report, results_section
 from .distributions import rounded as _rounded
 
 
@@ -41,6 +41,31 @@ def subgroup_row(row: report.SubgroupRow) -> dict:
     }
 
 
+def reference(comparison) -> dict:
+    """The sample beside one reference of the plan (``representativeness.ReferenceComparison``)."""
+    return {
+        "reference": comparison.reference.code,
+        "source": comparison.reference.source,
+        "margins": [
+            {
+                "question": m.margin.question,
+                "choices": list(m.margin.choices),
+                "label": m.margin.label,
+                "n": m.n,
+                "count": m.count,
+                "percent": _rounded(m.percent),
+                "reference_percent": _rounded(m.reference_percent),
+                "statistic": _rounded(m.statistic, 6),
+                "df": m.df,
+                "p_value": m.p_value,
+                "low_expected": m.low_expected,
+                "binomial_p_value": m.binomial_p_value,
+            }
+            for m in comparison.margins
+        ],
+    }
+
+
 def full_report(ctx: report.Context, results: list[report.QuestionResult] | None = None) -> dict:
     """The whole report; ``results``: the questions' results, when already computed."""
     summary, steps = report.overview(ctx)
@@ -59,4 +84,7 @@ def full_report(ctx: report.Context, results: list[report.QuestionResult] | None
         "funnel": [dataclasses.asdict(s) for s in steps],
         "questions": {r.info.code: question(r) for r in results},
         "subgroups": [subgroup_row(row) for row in report.subgroup_table(ctx)],
+        "representativeness": [
+            reference(c) for c in results_section.references(ctx, {r.info.code: r for r in results})
+        ],
     }

@@ -75,3 +75,16 @@ def test_the_summary_says_how_many_pilot_runs_are_left_out(pilots):
     out = StringIO()
     call_command("analyze", "cme-social-network-2022", stdout=out)
     assert out.getvalue().splitlines()[1] == "2 test responses left out (--include-tests)"
+
+
+def test_it_prints_the_sample_beside_the_plans_reference_margins(dataset):
+    from scipy.stats import chisquare
+
+    (drees,) = analyze("--json")["representativeness"]
+    margins = {m["question"]: m for m in drees["margins"]}
+    women, gps = margins["Q1"], margins["Q3"]
+    assert (women["n"], women["count"], women["reference_percent"]) == (5, 5, 46.0)
+    assert (gps["n"], gps["count"], gps["percent"]) == (5, 3, 60.0)
+    # R: chisq.test(c(3, 2), p = c(0.45, 0.55))
+    assert gps["p_value"] == pytest.approx(chisquare([3, 2], f_exp=[2.25, 2.75]).pvalue)
+    assert gps["low_expected"] is True and gps["binomial_p_value"] is not None

@@ -20,7 +20,9 @@ import datetime as dt
 import functools
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import matplotlib
@@ -32,6 +34,27 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
+
+from .subgroups import mask_small  # noqa: E402
+
+# The publication-safe switch (counts from 1 to 4 shown as "<5"), for the charts drawn inside
+# ``publication_safe``: read when a chart is made, not when it is drawn again at another width.
+_SAFE: ContextVar[bool] = ContextVar("publication_safe", default=False)
+
+
+@contextmanager
+def publication_safe(on: bool) -> Iterator[None]:
+    token = _SAFE.set(on)
+    try:
+        yield
+    finally:
+        _SAFE.reset(token)
+
+
+def shown_counts(counts: Sequence[int]) -> list[str]:
+    """The counts as a chart writes them: "<5" for 1 to 4 inside ``publication_safe(True)``."""
+    safe = _SAFE.get()
+    return [mask_small(int(n), safe) for n in counts]
 
 FONT_SIZE = 8  # points, at print size: journals ask for 6 to 12
 TITLE_SIZE = 9
@@ -277,6 +300,8 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars of percentages, the % and count after each bar, first label on top."""
 
+    shown = shown_counts(counts)
+
     def draw_on(fig: Chart) -> None:
         ax = fig.add_subplot()
         rows = _rows(fig, ax, labels)
@@ -293,7 +318,7 @@ def bar_chart(
                 va="center",
                 color=INK,
             )
-            for y, pct, n in zip(rows.centres, percents, counts, strict=True)
+            for y, pct, n in zip(rows.centres, percents, shown, strict=True)
         ]
         _room_after_bars(fig, ax, percents, [v.get_text() for v in values])
 
@@ -425,6 +450,7 @@ COLUMN_STEPS = (1, 2, 3, 4, 6, *range(12, 1200, 12))  # months: every quarter, h
 def columns(title: str, labels: list[str], counts: list[int], axis_label: str, x_label: str = "") -> Chart:
     """Vertical bars side by side, touching (a histogram of a number's bins, the answers of each
     month): as many labels under them as fit in a row; the count over each bar when all fit."""
+    shown = shown_counts(counts)
 
     def draw_on(fig: Chart) -> None:
         ax = fig.add_subplot()
@@ -441,10 +467,10 @@ def columns(title: str, labels: list[str], counts: list[int], axis_label: str, x
         _fit_height(fig, ax, PLOT_HEIGHT)
         _thin_labels(fig, ax, positions, labels, COLUMN_STEPS)
         room = ax.get_window_extent().width * 72 / fig.dpi / max(len(labels), 1)
-        if all(_width(fig, str(n)) * 1.02 + 2 <= room for n in counts):
-            for x, n in zip(positions, counts, strict=True):
+        if all(_width(fig, text) * 1.02 + 2 <= room for text in shown):
+            for x, n, text in zip(positions, counts, shown, strict=True):
                 if n:
-                    ax.annotate(str(n), (x, n), xytext=(0, 1), textcoords="offset points", ha="center")
+                    ax.annotate(text, (x, n), xytext=(0, 1), textcoords="offset points", ha="center")
 
     return Chart(draw_on)
 

@@ -30,8 +30,14 @@ def chart_names(ctx: report.Context) -> list[str]:
     return [*OVERVIEW_CHARTS, *dict.fromkeys(question_charts(ctx).values())]
 
 
-def build(ctx: report.Context, name: str, language: str):
-    """The figure called ``name``, or None when the survey has no such chart."""
+def build(ctx: report.Context, name: str, language: str, safe: bool = False):
+    """The figure called ``name``, or None when the survey has no such chart; ``safe``: the
+    publication-safe switch (counts from 1 to 4 written "<5")."""
+    with charts.publication_safe(safe):
+        return _build(ctx, name, language)
+
+
+def _build(ctx: report.Context, name: str, language: str):
     if name == "participants-per-day":
         summary, _steps = report.overview(ctx)
         days = [day for day, _n in summary.per_day]

@@ -54,9 +54,9 @@ def _attachment(content, content_type: str, name: str) -> HttpResponse:
     return reply
 
 
-def _png(ctx, language: str):
+def _png(ctx, language: str, safe: bool = False):
     def draw(name: str) -> bytes:
-        figure = figures.build(ctx, name, language)
+        figure = figures.build(ctx, name, language, safe=safe)
         if figure is None:
             raise Http404("no such chart")
         out = io.BytesIO()
@@ -133,5 +133,6 @@ def report_docx(request, slug):
     with translation.override(language):
         section, blocks = _section(request, ctx, form, language)
         subtitle = _("Regenerated from the live data on %(day)s.") % {"day": paper.day(timezone.localdate())}
-        content = paper_docx.write(blocks, _png(ctx, language), _("Results"), f"{section.title}. {subtitle}")
+        charts_png = _png(ctx, language, form.safe_mode)
+        content = paper_docx.write(blocks, charts_png, _("Results"), f"{section.title}. {subtitle}")
     return _attachment(content, DOCX, _filename(ctx, "results", language, "docx"))

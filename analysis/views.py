@@ -193,9 +193,9 @@ def chart(request, slug, name, fmt):
     dpi = request.GET.get("dpi", "300")
     if width not in (None, *charts.COLUMN_WIDTHS) or dpi not in DPIS:
         return HttpResponseBadRequest(_("Unknown chart options."))
-    ctx, _page = _context(request, slug)
+    ctx, page = _context(request, slug)
     with translation.override(language):
-        figure = figures.build(ctx, name, language)
+        figure = figures.build(ctx, name, language, safe=page["safe"])
         if figure is None:
             raise Http404("no such chart")
         content = charts.render(figure, fmt, dpi=DPIS[dpi], width=width)

@@ -258,3 +258,10 @@ def test_the_results_page_offers_every_journal_download(staff, dataset):
     page = staff.get(url("results")).content.decode()
     assert "charts/question-Q3.tiff?" in page and "width=one&amp;dpi=600" in page
     assert "charts/question-Q3.pdf?" in page
+
+
+def test_publication_safe_charts_write_small_counts_as_under_5(staff, dataset):
+    plain = staff.get(url("chart", name="question-Q3", fmt="svg")).content.decode()
+    safe = staff.get(url("chart", name="question-Q3", fmt="svg"), {"safe": "on"}).content.decode()
+    # Three general practitioners of five: "60,0 % (3)" becomes "60,0 % (<5)".
+    assert "(3)" in plain and "(3)" not in safe and "(&lt;5)" in safe

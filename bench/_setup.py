@@ -87,21 +87,23 @@ def _copy_participants(survey_id: int, count: int) -> None:
         )
         cur.execute(
             "INSERT INTO surveys_response (id, survey_id, token_hash, language, status, started_at, "
-            "last_saved_at, completed_at, furthest_page) SELECT m.new_id, r.survey_id, "
+            "last_saved_at, completed_at, furthest_page, is_test) SELECT m.new_id, r.survey_id, "
             "md5(random()::text) || md5(random()::text), r.language, r.status, r.started_at, "
-            "r.last_saved_at, r.completed_at, r.furthest_page "
+            "r.last_saved_at, r.completed_at, r.furthest_page, r.is_test "
             "FROM surveys_response r JOIN bench_map m ON m.old_id = r.id"
         )
         cur.execute(
             "INSERT INTO surveys_answer "
-            "(response_id, question_id, choice_id, score, text, other_text, comment) "
-            "SELECT m.new_id, a.question_id, a.choice_id, a.score, a.text, a.other_text, a.comment "
+            "(response_id, question_id, row, choice_id, score, number, date, text, other_text, comment) "
+            "SELECT m.new_id, a.question_id, a.row, a.choice_id, a.score, a.number, a.date, a.text, "
+            "a.other_text, a.comment "
             "FROM surveys_answer a JOIN bench_map m ON m.old_id = a.response_id"
         )
         cur.execute(
             "INSERT INTO surveys_answer_choices (answer_id, choice_id) SELECT na.id, ac.choice_id "
             "FROM surveys_answer_choices ac JOIN surveys_answer oa ON oa.id = ac.answer_id "
             "JOIN bench_map m ON m.old_id = oa.response_id "
-            "JOIN surveys_answer na ON na.response_id = m.new_id AND na.question_id = oa.question_id"
+            "JOIN surveys_answer na ON na.response_id = m.new_id AND na.question_id = oa.question_id "
+            "AND na.row = oa.row"
         )
         cur.execute("ANALYZE")

@@ -127,7 +127,7 @@ def filters_note(filters: Filters, safe: bool) -> str:
     elif filters.start:
         parts.append(_("started from %(start)s") % {"start": day(filters.start)})
     elif filters.end:
-        parts.append(_("started until %(end)s") % {"end": day(filters.end)})
+        parts.append(_("started on or before %(end)s") % {"end": day(filters.end)})
     parts.append(
         _("test responses (pilot runs) included")
         if filters.include_tests
@@ -207,12 +207,12 @@ def table1_footnotes(rows, groupings: int, filters: Filters, safe: bool, adjuste
             "in bold, p < 0.05. †: an expected count is under 5, so the chi-squared approximation "
             "may be poor; on 2 x 2 tables the p-value of Fisher's exact test is given under it."
         ),
-        ngettext(
-            "%(tests)d test was run (%(outcomes)d outcomes x %(groupings)d groupings).",
-            "%(tests)d tests were run (%(outcomes)d outcomes x %(groupings)d groupings).",
-            tests,
-        )
-        % {"tests": tests, "outcomes": len(rows), "groupings": groupings},
+        ngettext("%(tests)d test was run", "%(tests)d tests were run", tests) % {"tests": tests}
+        + " ("
+        + ngettext("%(n)d outcome", "%(n)d outcomes", len(rows)) % {"n": len(rows)}
+        + " x "
+        + ngettext("%(n)d grouping", "%(n)d groupings", groupings) % {"n": groupings}
+        + ").",
     ]
     if adjusted:
         notes.append(

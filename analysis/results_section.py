@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import figures, participation, report, representativeness
 from .distributions import ChoiceSummary, ScaleSummary
@@ -363,10 +364,11 @@ def _figure_text(section: Section, name: str, language: str, safe: bool, figure:
 def _subgroup_text(section: Section, language: str) -> str:
     tests = [(row, c) for row in section.subgroups for c in row.comparisons if c.test.testable]
     significant = [(row, c) for row, c in tests if c.test.significant()]
-    text = _("Of the %(tests)d comparisons of Table 1, %(significant)d had p < 0.05.") % {
-        "tests": len(tests),
-        "significant": len(significant),
-    }
+    text = ngettext(
+        "Of the %(tests)d comparison of Table 1, %(significant)d had p < 0.05.",
+        "Of the %(tests)d comparisons of Table 1, %(significant)d had p < 0.05.",
+        len(tests),
+    ) % {"tests": len(tests), "significant": len(significant)}
     versus = " " + _("vs") + " "
     details = [
         _("%(outcome)s by %(grouping)s: %(groups)s, %(p)s")

@@ -209,7 +209,7 @@ def test_the_report_describes_the_sample_with_the_dashboard_s_counts(cohort):
     ctx = report.Context.load(cohort)
     full = serialize.full_report(ctx)
     document, _blocks = _report_document(ctx, "fr")
-    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Characteristic")
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Caractéristique")
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     i = 0
     for code in [f"Q{n}" for n in range(1, 9)]:

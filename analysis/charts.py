@@ -56,6 +56,7 @@ def shown_counts(counts: Sequence[int]) -> list[str]:
     safe = _SAFE.get()
     return [mask_small(int(n), safe) for n in counts]
 
+
 FONT_SIZE = 8  # points, at print size: journals ask for 6 to 12
 TITLE_SIZE = 9
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import conditions
@@ -94,18 +95,37 @@ class PageForm(forms.Form):
         self.questions = [q for q in on_page if q.code in visible or q.code in self.decided_here]
         self.outcome: PageOutcome | None = None
         self.shown_required: set[str] = set()
-        for question in self.questions:
-            self._add_fields(question)
-            if not self.is_bound and question.code in saved:
-                self.initial |= _initial(question, saved[question.code])
         if not self.is_bound:
-            self._mark_required()
+            for question in self.questions:
+                if question.code in saved:
+                    self.initial |= _initial(question, saved[question.code])
         # A preview shows every question of the page, those with a condition included.
         self.show_if = {} if look_only else self._browser_conditions(visible)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*(self._layout_for(q) for q in self.questions))
+
+    # The fields and the crispy layout are built on first use: a page whose questions the
+    # template takes from the fragment cache needs neither (they were a third of its view).
+    @property
+    def fields(self) -> dict[str, forms.Field]:
+        if self._fields is None:
+            self._fields = {}
+            for question in self.questions:
+                self._add_fields(question)
+            if not self.is_bound:
+                self._mark_required()
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: dict) -> None:
+        # BaseForm.__init__ sets the declared fields (there are none): ours are built on first use.
+        self._fields = value or None
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(*(self._layout_for(q) for q in self.questions))
+        return helper
 
     @property
     def fragment_vary(self) -> str | None:

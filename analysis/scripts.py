@@ -79,6 +79,18 @@ class ScriptData:
     groupings: list[PlanVariable] = field(default_factory=list)
     outcomes: list[PlanVariable] = field(default_factory=list)
 
+    @property
+    def heading(self) -> str:
+        """The script's first line: the title and version on one line, whatever they hold (a line
+        break in a title would otherwise end the comment and run the rest as code)."""
+        return one_line(f"{self.title} ({self.slug}, instrument version {self.version})")
+
+    @property
+    def heading_docstring(self) -> str:
+        """``heading`` inside a Python docstring: backslashes and quotes escaped, so that no
+        title can close it."""
+        return self.heading.replace("\\", "\\\\").replace('"', '\\"')
+
 
 # -- what the survey says ------------------------------------------------------------------------
 
@@ -214,6 +226,11 @@ def script_data(ctx, language: str = "fr", data_file: str = "responses.csv") -> 
 
 
 # -- literals ------------------------------------------------------------------------------------
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space, line breaks included, made one space."""
+    return " ".join(text.split())
 
 
 def _string(text: str) -> str:

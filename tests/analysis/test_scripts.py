@@ -182,3 +182,21 @@ def test_it_reads_and_summarizes_every_kind_of_question(db, tmp_path):
         assert all(day in output for day in ("2019-03-15", "2023-01-10", "2022-11-02")), name
         assert "opinion__useful. Votre avis — Utile" in output, name
         assert "Webinaires" in output and "Trop longue" in output, name
+
+
+@pytest.mark.django_db
+def test_no_title_or_version_can_run_as_code_in_the_scripts(survey):
+    import ast
+
+    survey.title_fr = 'Titre\nsystem("touch /tmp/pwned")\n"""; __import__("os").system("touch /tmp/pwned"); """'
+    survey.instrument_version = "1\nq()"
+    survey.save()
+    ctx = report.Context.load(survey)
+    r = scripts.r_script(ctx, language="fr")
+    assert not any(line.startswith(("system(", "q()", '"""')) for line in r.splitlines())
+    assert r.splitlines()[0].startswith('# Titre system("touch /tmp/pwned")')
+    module = ast.parse(scripts.pandas_script(ctx, language="fr"))
+    assert 'Titre system("touch /tmp/pwned") """; __import__' in ast.get_docstring(module)
+    assert not any(
+        isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) for node in module.body[:3]
+    )

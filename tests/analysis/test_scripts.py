@@ -188,7 +188,8 @@ def test_it_reads_and_summarizes_every_kind_of_question(db, tmp_path):
 def test_no_title_or_version_can_run_as_code_in_the_scripts(survey):
     import ast
 
-    survey.title_fr = 'Titre\nsystem("touch /tmp/pwned")\n"""; __import__("os").system("touch /tmp/pwned"); """'
+    hostile = '"""; __import__("os").system("touch /tmp/pwned"); """'
+    survey.title_fr = f'Titre\nsystem("touch /tmp/pwned")\n{hostile}'
     survey.instrument_version = "1\nq()"
     survey.save()
     ctx = report.Context.load(survey)

@@ -216,7 +216,7 @@ class ResponseRow:
     completed_on: dt.date | None
     answers: dict[str, AnswerValue]  # by question code
     is_test: bool = False  # a pilot run of the staff preview
-    last_page: int = 0  # the furthest page submitted (0: none)
+    last_page: int = 0  # the furthest page submitted (0: none; the last page when complete)
     duration_minutes: int | None = None  # whole minutes from the start to the last page saved
 
 

@@ -361,6 +361,7 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
 
     reader = _StoredReader(layout)
     columns = _stored_columns(layout)
+    pages = max((p.position for p in layout.pages), default=0)
     zone = timezone.get_current_timezone()
     participants = _responses(survey, filters).filter(Exists(Answer.objects.filter(response=OuterRef("pk"))))
     last = None
@@ -419,7 +420,8 @@ def export_rows(survey: Survey, layout: Layout, filters: Filters, chunk: int = E
                 completed_on=completed.astimezone(zone).date() if completed else None,
                 answers=reader.answers(stored.pop(rid), ticked),
                 is_test=is_test,
-                last_page=furthest,
+                # Complete: every page was done, those skip logic hid at the end included.
+                last_page=pages if status == Response.Status.COMPLETE else furthest,
                 duration_minutes=duration_minutes(started, completed or saved),
             )
         last = ids[-1]

@@ -379,3 +379,43 @@ def test_the_spss_file_labels_a_scales_ends_with_its_anchors_and_the_missing_cod
     assert (labels[0], labels[10]) == ("Pas du tout utiles", "Très utiles")
     assert labels[-98] == "Non posée (logique de saut)"
     assert meta.variable_value_labels["Q12"][10] == "Tout à fait d'accord"
+
+
+SKIPPED_LAST_PAGE = """\
+slug: last-page-hidden
+version: "1"
+status: open
+title: {fr: Essai, en: Trial}
+pages:
+  - title: {fr: Un, en: One}
+    questions:
+      - {code: P1, kind: single, text: {fr: "Suite ?", en: "More?"}, choices: [{code: y, fr: Oui}, {code: n, fr: Non}]}
+  - title: {fr: Deux, en: Two}
+    questions:
+      - {code: P2, kind: text, text: {fr: "Pourquoi ?", en: "Why?"}, required: false}
+  - title: {fr: Trois, en: Three}
+    show_if: {question: P1, is: y}
+    questions:
+      - {code: P3, kind: text, text: {fr: "Et puis ?", en: "And then?"}, required: false}
+"""
+
+
+def test_a_complete_response_whose_last_page_was_hidden_reached_the_end(db):
+    """Its last_page is the number of pages, and the hidden page's question was not shown (not
+    "not reached")."""
+    from analysis.export import LEFT_BLANK, NOT_SHOWN
+    from surveys.instrument import parse_instrument
+    from surveys.services import instrument_load, page_save, response_start
+    from surveys.values import AnswerValue
+
+    survey = instrument_load(spec=parse_instrument(SKIPPED_LAST_PAGE)).survey
+    response, _ = response_start(survey=survey, language="fr")
+    page_save(response=response, page_position=1, values={"P1": AnswerValue(choice="n")}, language="fr")
+    page_save(response=response, page_position=2, values={}, language="fr")
+    response.refresh_from_db()
+    assert (response.status, response.furthest_page) == ("complete", 2)
+    table = downloads.responses_table(survey)
+    names = [c.name for c in table.columns]
+    ((cells, missing),) = list(table.rows)
+    assert dict(zip(names, cells, strict=True))["last_page"] == 3
+    assert {names[i]: why for i, why in missing.items()} == {"P2": LEFT_BLANK, "P3": NOT_SHOWN}

@@ -20,6 +20,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .export import neutralise
 from .queries import Filters
 from .subgroups import mask_small
 from .variables import pick
@@ -243,7 +244,13 @@ def table1_csv(rows, language: str, safe: bool, filters: Filters, adjusted: bool
             header.append(f"{name}: {holm_p}")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if language.startswith("fr") else ",", lineterminator="\r\n")
-    writer.writerow(header)
+
+    def writerow(cells) -> None:
+        """Every cell inert in the spreadsheet that opens the file: labels are the investigators'
+        words."""
+        writer.writerow([neutralise(str(cell)) for cell in cells])
+
+    writerow(header)
     for row in rows:
         line = [pick(row.outcome.label, language)]
         for c in row.comparisons:
@@ -253,8 +260,8 @@ def table1_csv(rows, language: str, safe: bool, filters: Filters, adjusted: bool
             line += [p_value(c.test.p_value), p_value(fisher) if fisher is not None else ""]
             if adjusted:
                 line.append(p_value(next(p_holm)))
-        writer.writerow(line)
+        writerow(line)
     writer.writerow([])
     for note in table1_footnotes(rows, len(groupings), filters, safe, adjusted):
-        writer.writerow([note])
+        writerow([note])
     return "\ufeff" + out.getvalue()

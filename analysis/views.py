@@ -131,6 +131,11 @@ def results(request, slug):
     return render(request, "analysis/results.html", page)
 
 
+def _plain(data) -> dict:
+    """A form's data as one value per name (a QueryDict's last one)."""
+    return data.dict() if hasattr(data, "dict") else dict(data or {})
+
+
 def _crosstab_form(request, variables, language):
     """The cross-tabulation asked for, or, on arrival, the first grouping by the first outcome
     (two different variables), so that the tool opens on a table."""
@@ -160,7 +165,7 @@ def subgroups(request, slug):
         representativeness=results_section.references(ctx),
         crosstab_form=form,
         crosstab=table,
-        crosstab_query=urlencode({**request.GET.dict(), **(form.data if form.is_bound else {})}),
+        crosstab_query=urlencode({**request.GET.dict(), **_plain(form.data)}),
         language=language,
         tab="subgroups",
     )

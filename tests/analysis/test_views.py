@@ -265,3 +265,25 @@ def test_publication_safe_charts_write_small_counts_as_under_5(staff, dataset):
     safe = staff.get(url("chart", name="question-Q3", fmt="svg"), {"safe": "on"}).content.decode()
     # Three general practitioners of five: "60,0 % (3)" becomes "60,0 % (<5)".
     assert "(3)" in plain and "(3)" not in safe and "(&lt;5)" in safe
+
+
+def test_the_crosstab_download_link_repeats_the_table_asked_for(staff, dataset):
+    import html
+
+    asked = {"rows": "Q6", "cols": "sought_opinion", "safe": "on"}
+    page = staff.get(url("subgroups"), asked).content.decode()
+    link = html.unescape(re.search(r'href="([^"]*crosstab\.csv\?[^"]*)"', page).group(1))
+    assert "rows=Q6" in link and "cols=sought_opinion" in link and "safe=on" in link
+    reply = staff.get(link)
+    assert reply.status_code == 200 and reply.content.decode().startswith("Exercez-vous")
+
+
+def test_the_crosstab_and_table_1_csvs_cannot_run_a_label_as_a_formula(staff, dataset):
+    dataset.analysis["groupings"][0]["label"]["fr"] = "=1+1 Spécialité"
+    dataset.save()
+    crosstab = staff.get(url("crosstab_csv"), {"rows": "specialty", "cols": "sought_opinion", "safe": "on"})
+    lines = crosstab.content.decode().splitlines()
+    assert lines[0].startswith("'=1+1 Spécialité")
+    assert lines[3] == "Total,<5,<5,5"  # 3 and 2 masked; the grand total, 5, is not small
+    table1 = staff.get(reverse("analysis:table1", kwargs={"slug": SLUG, "fmt": "csv"})).content.decode()
+    assert "'=1+1 Spécialité" in table1 and ";=1+1" not in table1

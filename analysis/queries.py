@@ -27,6 +27,9 @@ from .variables import QuestionInfo
 TEXT_LIMIT = 200
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
 @dataclass(frozen=True)
 class Filters:
     complete_only: bool = False
@@ -53,14 +56,14 @@ class Filters:
         }
 
     def _bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """[from, until) in the site's time zone: whole days, as the investigator reads them."""
+        """[from, until) in the site's time zone: whole days, as the investigator reads them.
+        Days before 1900 or after 9000 are taken as those (no response is that old or that far
+        off): the first and last days a calendar can hold would overflow in time zone sums."""
         zone = timezone.get_current_timezone()
-        since = dt.datetime.combine(self.start, dt.time.min, tzinfo=zone) if self.start else None
-        until = (
-            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-            if self.end
-            else None
-        )
+        start = min(max(self.start, EARLIEST), LATEST) if self.start else None
+        end = min(max(self.end, EARLIEST), LATEST) if self.end else None
+        since = dt.datetime.combine(start, dt.time.min, tzinfo=zone) if start else None
+        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone) if end else None
         return since, until
 
     def q(self, prefix: str = "") -> Q:

@@ -287,3 +287,11 @@ def test_the_crosstab_and_table_1_csvs_cannot_run_a_label_as_a_formula(staff, da
     assert lines[3] == "Total,<5,<5,5"  # 3 and 2 masked; the grand total, 5, is not small
     table1 = staff.get(reverse("analysis:table1", kwargs={"slug": SLUG, "fmt": "csv"})).content.decode()
     assert "'=1+1 Spécialité" in table1 and ";=1+1" not in table1
+
+
+@pytest.mark.parametrize("bounds", [{"start": "0001-01-01"}, {"end": "9999-12-31"}])
+def test_the_first_and_last_days_a_calendar_holds_are_filters_like_any_other(staff, dataset, bounds):
+    assert 'data-kpi="participants">5<' in staff.get(url("overview"), bounds).content.decode()
+    reply = staff.get(url("export_responses"), {"format": "sav", **bounds})
+    assert reply.status_code == 200
+    assert staff.get(url("chart", name="question-Q3", fmt="png"), bounds).status_code == 200

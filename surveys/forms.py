@@ -119,6 +119,12 @@ class PageForm(forms.Form):
         # BaseForm.__init__ sets the declared fields (there are none): ours are built on first use.
         self._fields = value or None
 
+    def __getitem__(self, name: str) -> forms.BoundField:
+        # A template's {{ form.errors }} first tries form["errors"]: no field to build for that.
+        if self._fields is None and name.split("__", 1)[0] not in {q.code for q in self.questions}:
+            raise KeyError(name)
+        return super().__getitem__(name)
+
     @cached_property
     def helper(self) -> FormHelper:
         helper = FormHelper()

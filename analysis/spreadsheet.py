@@ -10,7 +10,9 @@ them: memory stays flat whatever the number of participants.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 from decimal import Decimal
 
@@ -64,10 +66,28 @@ def xlsx(
     book = workbook.create_sheet("codebook")
     readme = workbook.create_sheet("read me")
 
-    count = _write_responses(responses, table, language)
-    _write_codebook(book, codebook_header, codebook_rows, language)
-    _write_readme(readme, table, codebook_header, title, made_on or dt.date.today(), count, language)
-    workbook.save(path)
+    try:
+        count = _write_responses(responses, table, language)
+        _write_codebook(book, codebook_header, codebook_rows, language)
+        _write_readme(readme, table, codebook_header, title, made_on or dt.date.today(), count, language)
+        workbook.save(path)
+    except BaseException:
+        _remove_buffers(workbook)
+        raise
+
+
+def _remove_buffers(workbook: Workbook) -> None:
+    """Remove the files where a write-only workbook buffers its sheets (openpyxl deletes them
+    when it saves, or when the process ends): an export that fails leaves no participant's
+    answers on the disk."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)  # openpyxl's; None until a row is written
+        if writer is not None and isinstance(writer.out, str) and os.path.exists(writer.out):
+            with contextlib.suppress(Exception):
+                if getattr(sheet, "_rows", None) is not None:
+                    sheet._rows.close()  # ends the sheet's XML as a save would
+                writer.close()
+            writer.cleanup()
 
 
 def _write_responses(sheet, table: export.Table, language: str) -> int:

@@ -263,3 +263,22 @@ def test_an_answer_typed_as_a_formula_arrives_as_typed(survey, started, tmp_path
         ("=1+1", "s"),
         ("@SUM(A1)", "s"),
     ]
+
+
+def test_an_export_that_fails_leaves_no_buffered_answers_on_the_disk(tmp_path, monkeypatch):
+    import glob
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where openpyxl buffers its sheets
+
+    def rows():
+        for index in range(600):
+            if index == 500:
+                raise RuntimeError("the database went away")
+            yield ["id", "complete", "fr"], {}
+
+    columns = [export.Column(name, None, "fixed") for name in ("response_id", "status", "language")]
+    table = export.Table(columns, [], rows(), "fr", "1")
+    with pytest.raises(RuntimeError, match="went away"):
+        spreadsheet.xlsx(table, ["variable"], [], str(tmp_path / "out.xlsx"))
+    assert glob.glob(str(tmp_path / "openpyxl.*")) == []

@@ -22,6 +22,7 @@ from .export import (
     Column,
     ExportQuestion,
     neutralise,
+    spss_codes_collide,
 )
 from .variables import AnalysisPlan, Label, QuestionInfo, Variable, pick
 
@@ -258,8 +259,10 @@ def _exact(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
-def _missing(page: int, condition: str) -> Label:
-    """What an empty answer cell means (``export.missing_reasons``), with its typed-file codes."""
+def _missing(page: int, condition: str, codes: str = "both") -> Label:
+    """What an empty answer cell means (``export.missing_reasons``), with the codes the typed
+    files give it: ``codes`` "both" (SPSS -97.., Stata .a..), "stata" (SPSS leaves it
+    system-missing: a date, or a number whose range reaches the codes) or "none" (a text)."""
     reasons = [
         (NOT_REACHED, _both(f"non atteinte (last_page < {page})", f"not reached (last_page < {page})")),
         (NOT_SHOWN, _both("non posée (condition fausse)", "not shown (condition false)")),
@@ -267,13 +270,31 @@ def _missing(page: int, condition: str) -> Label:
     ]
     if not condition:
         reasons = [r for r in reasons if r[0] != NOT_SHOWN]
-    parts = {
-        language: " | ".join(
-            f"{MISSING_CODES[why]}/{STATA_MISSING[why]} {pick(words, language)}" for why, words in reasons
+
+    def code(why: str) -> str:
+        return {"both": f"{MISSING_CODES[why]}/{STATA_MISSING[why]} ", "stata": f"{STATA_MISSING[why]} "}.get(
+            codes, ""
         )
+
+    parts = {
+        language: " | ".join(f"{code(why)}{pick(words, language)}" for why, words in reasons)
         for language in ("fr", "en")
     }
-    return _both("vide : " + parts["fr"], "empty: " + parts["en"])
+    note = {
+        "both": ("", ""),
+        "stata": (" (SPSS : manquant système)", " (SPSS: system-missing)"),
+        "none": (" (pas de code SPSS/Stata)", " (no SPSS/Stata code)"),
+    }[codes]
+    return _both("vide : " + parts["fr"] + note[0], "empty: " + parts["en"] + note[1])
+
+
+def _codes(col: Column, info: QuestionInfo) -> str:
+    """Which missing codes the typed files give a question's column (see ``_missing``)."""
+    if col.source == "text":
+        return "none"
+    if col.source == "date" or (col.source == "number" and spss_codes_collide(info)):
+        return "stata"
+    return "both"
 
 
 NO_TEXT = _both(
@@ -376,7 +397,7 @@ def question_entries(q: ExportQuestion, cols: list[Column], details: Details) ->
                 text=texts[col.name],
                 required="" if details.required is None else ("yes" if details.required else "no"),
                 condition=q.condition,
-                missing=_missing(details.page, q.condition),
+                missing=_missing(details.page, q.condition, _codes(col, info)),
                 **around,
                 **values,
             )

@@ -43,6 +43,17 @@ MISSING = (NOT_REACHED, NOT_SHOWN, LEFT_BLANK)
 # empty, told apart by the rule (``last_page``, the codebook's page and condition).
 MISSING_CODES = {NOT_REACHED: -97, NOT_SHOWN: -98, LEFT_BLANK: -99}
 STATA_MISSING = {NOT_REACHED: ".a", NOT_SHOWN: ".b", LEFT_BLANK: ".c"}
+
+
+def spss_codes_collide(info: QuestionInfo) -> bool:
+    """Whether an answer to a number question could be -99..-97, SPSS's missing codes: then
+    its empty cells stay system-missing in SPSS (Stata's .a/.b/.c cannot collide)."""
+    low, high = min(MISSING_CODES.values()), max(MISSING_CODES.values())
+    return (info.number_min is None or info.number_min <= high) and (
+        info.number_max is None or info.number_max >= low
+    )
+
+
 MISSING_LABELS = {
     NOT_REACHED: {
         "fr": "Non atteinte (arrêt avant cette page)",

@@ -163,7 +163,7 @@ def _answer(col: export.Column, info: QuestionInfo, table: export.Table) -> Vari
     elif col.source == "number":
         base.type = "decimal" if info.decimals else "integer"
         base.measure, base.decimals = "scale", info.decimals
-        base.codes_collide = _reaches_codes(info)
+        base.codes_collide = export.spss_codes_collide(info)
     elif col.source == "date":
         base.type, base.measure = "date", "scale"
     elif col.source != "text":
@@ -180,15 +180,6 @@ def _anchors(info: QuestionInfo, language: str) -> dict[int, str]:
         if score is not None and text:
             labels[score] = text
     return labels
-
-
-def _reaches_codes(info: QuestionInfo) -> bool:
-    """Whether an answer to the number question could be -99..-97 (SPSS's missing codes)."""
-    low = min(MISSING_CODES.values())
-    high = max(MISSING_CODES.values())
-    return (info.number_min is None or info.number_min <= high) and (
-        info.number_max is None or info.number_max >= low
-    )
 
 
 # -- the names --------------------------------------------------------------------------------

@@ -315,3 +315,17 @@ def test_the_papers_codebook_has_its_pages_help_anchors_and_plan(survey):
     assert rows["score_8_plus__Q11"]["derivation"] == "yes when Q11 >= 8 | no when Q11 <= 7"
     derived = [name for name, row in rows.items() if row["origin"] == "derived"]
     assert derived[:3] == ["specialty", "underserved", "age"] and len(derived) == 3 + 1 + 11
+
+
+def test_a_date_a_text_and_a_number_that_could_be_a_code_say_which_files_code_their_missing():
+    from dataclasses import replace as with_
+
+    negative = with_(NEW_KINDS[0], info=with_(NEW_KINDS[0].info, code="temp", number_min=None))
+    questions = [*NEW_KINDS, negative]
+    rows = book(columns(questions), questions)
+    assert rows["last"]["missing_en"].startswith("empty: .a not reached")
+    assert rows["last"]["missing_en"].endswith("(SPSS: system-missing)")
+    assert rows["temp"]["missing_en"].endswith("(SPSS: system-missing)")
+    assert rows["hours"]["missing_en"].startswith("empty: -97/.a not reached")
+    text = book(COLUMNS, QUESTIONS)["Q27"]["missing_en"]
+    assert text.endswith("left blank (otherwise) (no SPSS/Stata code)")

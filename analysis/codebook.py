@@ -159,7 +159,7 @@ class Entry:
                 f"unit_{language}": pick(self.unit, language),
                 f"missing_{language}": pick(self.missing, language),
             }
-        return [cells[name] if name in NUMERIC else neutralise(cells[name]) for name in HEADER]
+        return [cells[name] for name in HEADER]
 
 
 # -- the response's own columns ----------------------------------------------------------------
@@ -569,6 +569,13 @@ def on_page(rows: list[list[str]]) -> list[list[str]]:
     """The ``PAGE_COLUMNS`` of codebook rows, for the dashboard."""
     indexes = [HEADER.index(name) for name in PAGE_COLUMNS]
     return [[row[i] for i in indexes] for row in rows]
+
+
+def guarded(rows: list[list[str]]) -> list[list[str]]:
+    """The rows for a file a spreadsheet opens with a double click (the French Excel CSV): every
+    text cell that could run as a formula made inert; the numbers (a minimum of -5) as they are."""
+    numeric = {HEADER.index(name) for name in NUMERIC}
+    return [[cell if i in numeric else neutralise(cell) for i, cell in enumerate(row)] for row in rows]
 
 
 def rows_of(ctx) -> list[list[str]]:

@@ -101,7 +101,8 @@ def codebook_of(ctx: Context) -> list[list[str]]:
 def codebook_csv(survey: Survey, options: export.Options, filters: Filters | None = None) -> Iterator[bytes]:
     from . import codebook as book
 
-    return export.csv_lines(book.HEADER, codebook(survey, filters), options)
+    rows = codebook(survey, filters)
+    return export.csv_lines(book.HEADER, book.guarded(rows) if options.excel_fr else rows, options)
 
 
 def filename(

@@ -65,11 +65,10 @@ STATA_EPOCH = dt.date(1960, 1, 1).toordinal()  # Stata counts days from there
 REASON_NUMBER = {reason: number for number, reason in enumerate(MISSING, start=1)}  # 0: not missing
 
 TICKS = {0: {"fr": "Non cochée", "en": "Not ticked"}, 1: {"fr": "Cochée", "en": "Ticked"}}
-STATUS = {
-    "in_progress": (1, {"fr": "En cours", "en": "In progress"}),
-    "complete": (2, {"fr": "Complète", "en": "Complete"}),
-}
-LANGUAGE = {"fr": (1, {"fr": "Français", "en": "Français"}), "en": (2, {"fr": "English", "en": "English"})}
+# status and language numbered in the order of their labels (export.FIXED_LABELS: the same words as
+# a labelled CSV): 1 in progress / 2 complete, 1 French / 2 English.
+STATUS = {code: (n, label) for n, (code, label) in enumerate(export.FIXED_LABELS["status"].items(), 1)}
+LANGUAGE = {code: (n, label) for n, (code, label) in enumerate(export.FIXED_LABELS["language"].items(), 1)}
 IS_TEST = {0: {"fr": "Participant", "en": "Participant"}, 1: {"fr": "Réponse de test", "en": "Test response"}}
 FIXED_TEXT = {
     "response_id": {"fr": "Identifiant de la réponse (aléatoire)", "en": "Response identifier (random)"},

@@ -215,12 +215,17 @@ def test_a_negative_bound_is_a_number_not_a_neutralised_formula():
     assert book(columns([colder]), [colder])["hours"]["minimum"] == "-5"
 
 
-def test_a_text_that_starts_like_a_formula_is_neutralised():
+def test_a_text_that_starts_like_a_formula_is_kept_and_neutralised_only_for_french_excel():
+    from analysis.codebook import guarded
+
     formula = ExportQuestion(
         QuestionInfo("Q1", "text", {"fr": "=1+1", "en": "@cmd"}), {"fr": "P", "en": "P"}, False, False, ""
     )
     row = book(columns([formula]), [formula])["Q1"]
-    assert (row["text_fr"], row["text_en"]) == ("'=1+1", "'@cmd")
+    assert (row["text_fr"], row["text_en"]) == ("=1+1", "@cmd")
+    rows = codebook_rows(columns([formula]), [formula], {}, "1")
+    safe = dict(zip(HEADER, guarded(rows)[-1], strict=True))
+    assert (safe["text_fr"], safe["text_en"]) == ("'=1+1", "'@cmd")
 
 
 # --- the analysis plan's variables --------------------------------------------------------------

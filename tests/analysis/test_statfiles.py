@@ -204,7 +204,7 @@ def test_ticks_status_language_and_test_responses_are_labelled(sav_file):
     labels = meta.variable_value_labels
     assert (labels["Q3__speed"][0], labels["Q3__speed"][1]) == ("Non cochée", "Cochée")
     assert labels["status"] == {1: "En cours", 2: "Complète"}
-    assert labels["language"] == {1: "Français", 2: "English"}
+    assert labels["language"] == {1: "Français", 2: "Anglais"}  # as a labelled French CSV says
     assert by_id(frame, "status") == {"A": 2, "B": 1, "C": 2}
     assert by_id(frame, "language") == {"A": 1, "B": 2, "C": 1}
 

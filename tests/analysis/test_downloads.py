@@ -389,7 +389,10 @@ title: {fr: Essai, en: Trial}
 pages:
   - title: {fr: Un, en: One}
     questions:
-      - {code: P1, kind: single, text: {fr: "Suite ?", en: "More?"}, choices: [{code: y, fr: Oui}, {code: n, fr: Non}]}
+      - code: P1
+        kind: single
+        text: {fr: "Suite ?", en: "More?"}
+        choices: [{code: y, fr: Oui}, {code: n, fr: Non}]
   - title: {fr: Deux, en: Two}
     questions:
       - {code: P2, kind: text, text: {fr: "Pourquoi ?", en: "Why?"}, required: false}

@@ -66,7 +66,9 @@ def test_respondent_pages(request, live_survey, size):
     shoot(page, f"{size}-9-closed")
 
 
-def test_dashboard_pages(desktop, live_server, live_survey, django_user_model):
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_dashboard_pages(request, live_server, live_survey, django_user_model, size):
+    desktop = request.getfixturevalue(size)  # the page of that size
     for i in range(30):
         participant(
             live_survey,
@@ -85,11 +87,13 @@ def test_dashboard_pages(desktop, live_server, live_survey, django_user_model):
         ("overview", ""),
         ("results", "results/"),
         ("subgroups", "subgroups/?rows=specialty&cols=Q5"),
+        ("report", "report/"),
+        ("report-en", "report/?lang=en&holm=1"),
         ("export", "export/"),
     ):
         desktop.goto(f"{live_server.url}/dashboard/{live_survey.slug}/{path}")
         desktop.wait_for_load_state("networkidle")
-        shoot(desktop, f"dashboard-{name}")
+        shoot(desktop, f"{size}-dashboard-{name}")
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])

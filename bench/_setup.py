@@ -99,11 +99,16 @@ def _copy_participants(survey_id: int, count: int) -> None:
             "a.other_text, a.comment "
             "FROM surveys_answer a JOIN bench_map m ON m.old_id = a.response_id"
         )
+        # The new answers' statistics first: planned without them, the join below paired every
+        # answer of a question with every other (16 GB of temporary files, then a full disk).
+        cur.execute("ANALYZE bench_map")
+        cur.execute("ANALYZE surveys_answer")
         cur.execute(
-            "INSERT INTO surveys_answer_choices (answer_id, choice_id) SELECT na.id, ac.choice_id "
-            "FROM surveys_answer_choices ac JOIN surveys_answer oa ON oa.id = ac.answer_id "
-            "JOIN bench_map m ON m.old_id = oa.response_id "
+            "WITH pairs AS MATERIALIZED (SELECT oa.id AS old_answer, na.id AS new_answer "
+            "FROM bench_map m JOIN surveys_answer oa ON oa.response_id = m.old_id "
             "JOIN surveys_answer na ON na.response_id = m.new_id AND na.question_id = oa.question_id "
-            "AND na.row = oa.row"
+            "AND na.row = oa.row) "
+            "INSERT INTO surveys_answer_choices (answer_id, choice_id) SELECT p.new_answer, ac.choice_id "
+            "FROM pairs p JOIN surveys_answer_choices ac ON ac.answer_id = p.old_answer"
         )
         cur.execute("ANALYZE")

@@ -196,6 +196,33 @@ def _p_cell(test) -> Cell:
     return Cell(text, bold=test.significant())
 
 
+def tests_note(tests: int, outcomes: int, groupings: int) -> str:
+    """How many tests Table 1 runs: "36 tests were run (12 outcomes x 3 groupings)." or, when
+    some comparisons have a group without answers, how many of them could not be tested."""
+    comparisons = outcomes * groupings
+    shape = (
+        ngettext("%(n)d outcome", "%(n)d outcomes", outcomes) % {"n": outcomes}
+        + " x "
+        + ngettext("%(n)d grouping", "%(n)d groupings", groupings) % {"n": groupings}
+    )
+    done = ngettext("%(tests)d test was run", "%(tests)d tests were run", tests) % {"tests": tests}
+    if tests == comparisons:
+        return f"{done} ({shape})."
+    untested = comparisons - tests
+    return (
+        done
+        + " "
+        + ngettext(
+            "of %(comparisons)d comparisons (%(shape)s): %(untested)d could not be tested (a group or "
+            "an outcome without answers).",
+            "of %(comparisons)d comparisons (%(shape)s): %(untested)d could not be tested (a group or "
+            "an outcome without answers).",
+            untested,
+        )
+        % {"comparisons": comparisons, "shape": shape, "untested": untested}
+    )
+
+
 def table1_footnotes(rows, groupings: int, filters: Filters, safe: bool, adjusted: bool) -> list[str]:
     tests = sum(1 for p in table1_p_values(rows) if p is not None)
     notes = [
@@ -208,12 +235,7 @@ def table1_footnotes(rows, groupings: int, filters: Filters, safe: bool, adjuste
             "in bold, p < 0.05. †: an expected count is under 5, so the chi-squared approximation "
             "may be poor; on 2 x 2 tables the p-value of Fisher's exact test is given under it."
         ),
-        ngettext("%(tests)d test was run", "%(tests)d tests were run", tests) % {"tests": tests}
-        + " ("
-        + ngettext("%(n)d outcome", "%(n)d outcomes", len(rows)) % {"n": len(rows)}
-        + " x "
-        + ngettext("%(n)d grouping", "%(n)d groupings", groupings) % {"n": groupings}
-        + ").",
+        tests_note(tests, len(rows), groupings),
     ]
     if adjusted:
         notes.append(

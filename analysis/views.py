@@ -20,7 +20,7 @@ from surveys.models import Survey
 from surveys.selectors import survey_participation
 from surveys.sharing import opening_problem, survey_status_set
 
-from . import charts, codebook, downloads, export, figures, report, results_section
+from . import charts, codebook, downloads, export, figures, paper, report, results_section
 from .crosstab_file import crosstab_lines
 from .forms import CrosstabForm, ExportForm, FilterForm
 
@@ -161,7 +161,13 @@ def subgroups(request, slug):
         has_plan=bool(ctx.plan.groupings and ctx.plan.outcomes),
         groupings=ctx.plan.groupings,
         rows=rows,
-        tests=sum(len(row.comparisons) for row in rows),
+        tests_note=paper.tests_note(
+            sum(c.test.testable for row in rows for c in row.comparisons),
+            len(rows),
+            len(ctx.plan.groupings),
+        )
+        if rows
+        else "",
         representativeness=results_section.references(ctx),
         crosstab_form=form,
         crosstab=table,

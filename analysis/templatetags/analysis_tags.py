@@ -13,7 +13,7 @@ def pct(value, digits: int = 1) -> str:
     """A percentage with the locale's decimal separator (68,2 % in French)."""
     if value is None or value != value:  # None or NaN: no percentage of nothing
         return "–"
-    return f"{floatformat(value, digits)} %"
+    return f"{floatformat(value, digits)}\u00a0%"  # no line break between the number and %
 
 
 @register.filter

@@ -289,3 +289,18 @@ _PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478"
     "9c63f8ffff3f0005fe02fea7d6a4e40000000049454e44ae426082"
 )
+
+
+def test_the_tests_note_says_how_many_comparisons_could_not_be_tested():
+    from django.utils import translation
+
+    from analysis.paper import tests_note
+
+    translation.activate("en")
+
+    assert tests_note(36, 12, 3) == "36 tests were run (12 outcomes x 3 groupings)."
+    assert tests_note(12, 12, 3) == (
+        "12 tests were run of 36 comparisons (12 outcomes x 3 groupings): 24 could not be tested "
+        "(a group or an outcome without answers)."
+    )
+    assert tests_note(1, 1, 1) == "1 test was run (1 outcome x 1 grouping)."

@@ -33,7 +33,7 @@ def test_an_investigator_signs_in_reads_the_overview_and_downloads_the_csv(
     sign_in(desktop, live_server, f"/dashboard/{live_survey.slug}/")
     assert desktop.locator('[data-kpi="participants"]').inner_text() == "3"
     assert desktop.locator('[data-kpi="complete"]').inner_text() == "2"
-    assert desktop.locator('[data-kpi="rate"]').inner_text() == "66,7 %"
+    assert desktop.locator('[data-kpi="rate"]').inner_text() == "66,7\u00a0%"
     charts = desktop.locator("figure.chart img")
     assert charts.count() == 2
     for index in range(charts.count()):

@@ -497,7 +497,7 @@ def test_the_results_page_shows_every_kind(staff, needs):
     last = page[page.index('id="last"') : page.index('id="opinion"')]
     assert "2019-03-15" in last and "2023-01-10" in last
     grid = page[page.index('id="opinion"') : page.index('id="rating"')]
-    assert "Trop longue" in grid and "D&#x27;accord" in grid and "(60,0 %)" in grid
+    assert "Trop longue" in grid and "D&#x27;accord" in grid and "(60,0\u00a0%)" in grid
 
 
 @pytest.mark.parametrize("name", ["question-years", "question-hours", "question-last", "question-opinion"])

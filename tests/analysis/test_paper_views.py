@@ -111,5 +111,5 @@ def test_the_representativeness_partial_shows_the_sample_beside_the_reference(da
         html = render_to_string(
             "analysis/_representativeness.html", {"representativeness": comparisons, "safe": True}
         )
-    assert "DREES" in html and "Women" in html and "46.0 %" in html
+    assert "DREES" in html and "Women" in html and "46.0\u00a0%" in html
     assert "&lt;5/5" in html  # publication-safe: the 3 general practitioners of 5

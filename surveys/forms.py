@@ -5,6 +5,7 @@ question has them. What is shown, kept and still missing is decided once, by
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, replace
 
@@ -12,6 +13,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import conditions
@@ -145,41 +147,13 @@ class PageForm(forms.Form):
         return f"{'strict' if self.strict else 'lenient'}:{shown}:{decided}"
 
     def _add_fields(self, q) -> None:
-        kind = q.kind_module
         # Shown as required (the asterisk, the browser's hint) when it is, as far as can be known
         # before the page's answers are read. Whether an answer is missing is decided in one
         # place, page_outcome (see clean()): the fields themselves never require.
-        required = self.strict and q.required and q.code not in self.decided_here
-        for name, field in kind.fields(q, _label(self.layout, q)).items():
-            if name == q.code:
-                field.help_text = q.help
-            if required:
-                self.shown_required.add(name)
-            self.fields[name] = field
-        label = _label(self.layout, q)
-        for name in self.fields:
-            if name.startswith(q.code + "__"):  # a grid's statements: named with their question
-                self.fields[name].summary_label = f"{label} — {self.fields[name].label}"
-        if kind.has_choices and has_other(q):
-            other = next(c for c in q.choices.all() if c.is_other)
-            field = forms.CharField(
-                label=_("Please specify"),
-                required=False,
-                max_length=500,
-                # Shown only once "other" is chosen where scripts run; said in words where not.
-                help_text=_("Only if you chose “%(label)s”.") % {"label": other.label},
-            )
-            field.summary_label = f"{label} — {_('Please specify')}"
-            self.fields[q.code + OTHER] = field
-        if q.has_comment:
-            field = forms.CharField(
-                label=_("Comment (optional)"),
-                required=False,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-            field.summary_label = f"{label} — {_('Comment (optional)')}"
-            self.fields[q.code + COMMENT] = field
+        fields, own = question_fields(self.layout, q)
+        if self.strict and q.required and q.code not in self.decided_here:
+            self.shown_required.update(own)
+        self.fields.update(fields)
 
     def _browser_conditions(self, visible: set[str]) -> dict[str, dict]:
         """For each question decided on this page, its condition as the browser evaluates it:
@@ -263,6 +237,60 @@ class PageForm(forms.Form):
             for name, message in q.kind_module.check(q, given[q.code]).items():
                 self.add_error(name, message)
         return cleaned
+
+
+# A question's fields as its kind builds them, per process, by survey layout and language: a
+# submission copies them (as Django's forms copy their declared fields) instead of building each
+# label and choice list again. Bounded: cleared when it holds more than FIELD_CACHE entries.
+FIELD_CACHE = 2000
+_built_fields: dict[tuple, tuple[dict[str, forms.Field], tuple[str, ...]]] = {}
+
+
+def question_fields(layout: SurveyLayout, q) -> tuple[dict[str, forms.Field], tuple[str, ...]]:
+    """A fresh copy of ``q``'s fields (its kind's, then "please specify" and the comment), and
+    the names of its kind's own fields (those shown as required when the question is)."""
+    key = (layout.survey_id, layout.stamp, q.code, get_language())
+    built = _built_fields.get(key)
+    if built is None:
+        built = _build_fields(layout, q)
+        if len(_built_fields) >= FIELD_CACHE:
+            _built_fields.clear()
+        _built_fields[key] = built
+    fields, own = built
+    return copy.deepcopy(fields), own
+
+
+def _build_fields(layout: SurveyLayout, q) -> tuple[dict[str, forms.Field], tuple[str, ...]]:
+    kind = q.kind_module
+    label = _label(layout, q)
+    fields = kind.fields(q, label)
+    own = tuple(fields)
+    if q.code in fields:
+        fields[q.code].help_text = q.help
+    for name, field in fields.items():
+        if name.startswith(q.code + "__"):  # a grid's statements: named with their question
+            field.summary_label = f"{label} — {field.label}"
+    if kind.has_choices and has_other(q):
+        other = next(c for c in q.choices.all() if c.is_other)
+        field = forms.CharField(
+            label=_("Please specify"),
+            required=False,
+            max_length=500,
+            # Shown only once "other" is chosen where scripts run; said in words where not.
+            help_text=_("Only if you chose “%(label)s”.") % {"label": other.label},
+        )
+        field.summary_label = f"{label} — {_('Please specify')}"
+        fields[q.code + OTHER] = field
+    if q.has_comment:
+        field = forms.CharField(
+            label=_("Comment (optional)"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        field.summary_label = f"{label} — {_('Comment (optional)')}"
+        fields[q.code + COMMENT] = field
+    return fields, own
 
 
 def _label(layout: SurveyLayout, q) -> str:

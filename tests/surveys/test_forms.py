@@ -117,3 +117,20 @@ def test_field_names_are_the_question_codes(survey):
         "Q22",
         "Q22__other_text",
     ]
+
+
+def test_each_form_has_its_own_copy_of_fields_built_once_per_layout_and_language(survey):
+    from django.utils import translation
+
+    first = form_for(survey, 1, {})
+    first.fields["Q1"].label = "changed by one request"
+    first.fields["Q1"].widget.attrs["data-x"] = "1"
+    second = form_for(survey, 1, {})
+    assert second.fields["Q1"].label != "changed by one request"
+    assert "data-x" not in second.fields["Q1"].widget.attrs
+    assert second.fields["Q1"] is not first.fields["Q1"]
+    with translation.override("en"):
+        english = form_for(survey, 1, {})
+        assert str(english.fields["Q3__other_text"].label) == "Please specify"
+    with translation.override("fr"):
+        assert str(form_for(survey, 1, {}).fields["Q3__other_text"].label) == "Précisez"

@@ -48,7 +48,9 @@ def staff_required(view):
     return wrapper
 
 
-def _context(request, slug):
+def dashboard_context(request, slug):
+    """A dashboard page's survey, loaded with the filters of the query string, and the context
+    every tab shares."""
     survey = get_object_or_404(Survey, slug=slug)
     form = FilterForm(request.GET or None)
     ctx = report.Context.load(survey, form.filters())
@@ -74,7 +76,7 @@ def index(request):
 @require_GET
 @staff_required
 def overview(request, slug):
-    ctx, page = _context(request, slug)
+    ctx, page = dashboard_context(request, slug)
     summary, steps = report.overview(ctx)
     titles = {p.position: p.title for p in ctx.layout.pages}
     page.update(
@@ -111,7 +113,7 @@ def status(request, slug):
 @require_GET
 @staff_required
 def results(request, slug):
-    ctx, page = _context(request, slug)
+    ctx, page = dashboard_context(request, slug)
     names = figures.question_charts(ctx)
     # Each question shown by the partial its kind chooses; the questions drawn in one chart (the
     # statements rated 0-10 of a page) shown together, in one table, under their chart.
@@ -150,7 +152,7 @@ def _crosstab_form(request, variables, language):
 @require_GET
 @staff_required
 def subgroups(request, slug):
-    ctx, page = _context(request, slug)
+    ctx, page = dashboard_context(request, slug)
     language = get_language()
     form = _crosstab_form(request, report.crosstab_variables(ctx), language)
     table = None
@@ -182,7 +184,7 @@ def subgroups(request, slug):
 @staff_required
 def crosstab_csv(request, slug):
     """The cross-tabulation on the page, as CSV: counts with totals, then the test."""
-    ctx, page = _context(request, slug)
+    ctx, page = dashboard_context(request, slug)
     language = get_language()
     form = CrosstabForm(request.GET, variables=report.crosstab_variables(ctx), language=language)
     if not form.is_valid():
@@ -190,7 +192,7 @@ def crosstab_csv(request, slug):
     table = report.crosstab(ctx, form.cleaned_data["rows"], form.cleaned_data["cols"])
     content = crosstab_lines(table, language, page["safe"])
     name = f"{slug}-crosstab-{table.rows.code}-{table.cols.code}-{timezone.localdate():%Y-%m-%d}.csv"
-    return _attachment(HttpResponse(content, content_type=downloads.CSV_TYPE), name)
+    return attachment(HttpResponse(content, content_type=downloads.CSV_TYPE), name)
 
 
 @require_GET
@@ -204,7 +206,7 @@ def chart(request, slug, name, fmt):
     dpi = request.GET.get("dpi", "300")
     if width not in (None, *charts.COLUMN_WIDTHS) or dpi not in DPIS:
         return HttpResponseBadRequest(_("Unknown chart options."))
-    ctx, page = _context(request, slug)
+    ctx, page = dashboard_context(request, slug)
     with translation.override(language):
         figure = figures.build(ctx, name, language, safe=page["safe"])
         if figure is None:
@@ -260,7 +262,7 @@ def _export_form(request):
     return form, None
 
 
-def _attachment(reply, name: str):
+def attachment(reply, name: str):
     reply["Content-Disposition"] = f'attachment; filename="{name}"'
     return reply
 
@@ -281,11 +283,11 @@ def _download(request, slug, what):
                 ctx, form.cleaned_data["format"], language, bool(options.labels), path
             )
         )
-        return _attachment(FileResponse(content, content_type=fmt.content_type), name)
+        return attachment(FileResponse(content, content_type=fmt.content_type), name)
     lines = (downloads.responses_csv if what == "responses" else downloads.codebook_csv)(
         survey, options, filters
     )
-    return _attachment(StreamingHttpResponse(lines, content_type=downloads.CSV_TYPE), name)
+    return attachment(StreamingHttpResponse(lines, content_type=downloads.CSV_TYPE), name)
 
 
 @require_GET
@@ -313,7 +315,7 @@ def export_bundle(request, slug):
     language = form.language(get_language())
     content = downloads.temporary_file(lambda path: downloads.bundle(ctx, language, path))
     name = downloads.filename(survey, "data-package", export.Options(), form.filters(), "zip")
-    return _attachment(FileResponse(content, content_type="application/zip"), name)
+    return attachment(FileResponse(content, content_type="application/zip"), name)
 
 
 @require_GET
@@ -323,7 +325,7 @@ def export_redcap_dictionary(request, slug):
     survey = get_object_or_404(Survey, slug=slug)
     content = downloads.redcap_dictionary(report.Context.load(survey))
     name = downloads.filename(survey, "redcap-dictionary", export.Options(), None, "csv")
-    return _attachment(HttpResponse(content, content_type=downloads.CSV_TYPE), name)
+    return attachment(HttpResponse(content, content_type=downloads.CSV_TYPE), name)
 
 
 @require_GET
@@ -342,4 +344,4 @@ def export_script(request, slug, which):
     text = downloads.script(ctx, which, form.language(get_language()), data_file)
     base, extension = downloads.SCRIPT_FILES[which].rsplit(".", 1)
     name = downloads.filename(survey, base, export.Options(), None, extension)
-    return _attachment(HttpResponse(text, content_type="text/plain; charset=utf-8"), name)
+    return attachment(HttpResponse(text, content_type="text/plain; charset=utf-8"), name)

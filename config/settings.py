@@ -243,4 +243,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # matplotlib's PDF backend subsets fonts with fontTools, which logs some 200 lines per chart
+    # at INFO: a chart's download is not worth a page of log.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

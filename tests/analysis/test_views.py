@@ -296,3 +296,11 @@ def test_the_first_and_last_days_a_calendar_holds_are_filters_like_any_other(sta
     reply = staff.get(url("export_responses"), {"format": "sav", **bounds})
     assert reply.status_code == 200
     assert staff.get(url("chart", name="question-Q3", fmt="png"), bounds).status_code == 200
+
+
+def test_a_pdf_chart_does_not_fill_the_log(staff, dataset, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        assert staff.get(url("chart", name="question-Q3", fmt="pdf")).status_code == 200
+    assert not [r for r in caplog.records if r.name.startswith("fontTools")]

@@ -46,6 +46,18 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     assert run.returncode != 0 and "SECRET_KEY must be set" in run.stderr
 
 
+def test_a_development_checkout_runs_the_readme_commands_as_printed():
+    """``make install`` writes .env (DEBUG=1), which manage.py reads when the environment says
+    nothing: no DEBUG=1 in front of the README's commands."""
+    if not (ROOT / ".env").exists():
+        pytest.skip("no .env: `make install` writes it")
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0 and "no issues" in run.stdout, run.stderr
+
+
 @pytest.mark.django_db
 def test_pages_send_the_security_headers(client, survey):
     reply = client.get(reverse("surveys:start", kwargs={"slug": survey.slug}))

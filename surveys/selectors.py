@@ -333,6 +333,22 @@ def respondent_response(slug: str, token: str | None, *, for_update: bool = Fals
     return response
 
 
+_SURVEY_SQL = (
+    f"SELECT {_SURVEY.select} FROM {Survey._meta.db_table} s "  # noqa: S608
+    "WHERE s.slug = %s AND s.status <> %s"
+)
+
+
+def respondent_survey(slug: str) -> Survey | None:
+    """The survey ``slug`` as respondents may see it (never a draft), without its stored
+    instrument and analysis plan, in SQL written once like ``respondent_response``: every
+    visitor's first page reads it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SURVEY_SQL, [slug, Survey.Status.DRAFT.value])
+        row = cursor.fetchone()
+    return None if row is None else _SURVEY.instance(row)
+
+
 def open_surveys() -> list[Survey]:
     return [
         s

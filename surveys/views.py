@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import transaction
 from django.forms.utils import ErrorDict
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import get_language
@@ -23,11 +23,13 @@ from .selectors import (
     Layout,
     open_surveys,
     respondent_response,
+    respondent_survey,
     response_answers,
     response_navigator,
     survey_layout,
 )
 from .services import ResponseClosed, page_save, response_start
+from .shared_pages import render_shared
 from .sharing import opening_problem
 from .skip_logic import Navigator
 
@@ -54,6 +56,13 @@ def _set_response_cookie(reply: HttpResponse, slug: str, token: str) -> None:
         httponly=True,
         samesite="Lax",
     )
+
+
+def _respondent_survey(slug: str) -> Survey:
+    survey = respondent_survey(slug)
+    if survey is None:
+        raise Http404("no such survey")
+    return survey
 
 
 def _refuse(request, survey, status: int, title: str, message: str) -> HttpResponse:
@@ -85,7 +94,7 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def survey_start(request, slug):
-    survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
+    survey = _respondent_survey(slug)
     if blocked := _unavailable(request, survey):
         return blocked
     response = _current_response(request, slug)
@@ -117,6 +126,11 @@ def survey_start(request, slug):
             return reply
     resume = _resume_page(survey, response) if response else None
     context = {"survey": survey, "form": form, "resume": resume, "test_run": response and response.is_test}
+    if response is None and not form.is_bound:  # a new visitor's first view: alike for all
+        texts = (survey.title, survey.introduction, survey.consent, survey.ethics_approval, survey.contact)
+        # The language switch sends the browser back to this very address, query string included.
+        vary = (survey.pk, get_language(), request.get_full_path(), *texts)
+        return render_shared(request, "surveys/start.html", context, vary)
     return render(request, "surveys/start.html", context)
 
 
@@ -222,10 +236,8 @@ def _visit(request, slug, position) -> _Visit | HttpResponse:
     """The respondent's response and page, or the reply that says why they cannot be here."""
     post = request.method == "POST"
     response = _current_response(request, slug, for_update=post)
-    if response is not None:
-        survey = response.survey  # read with the response: one query
-    else:
-        survey = get_object_or_404(Survey.objects.exclude(status=Survey.Status.DRAFT), slug=slug)
+    # With a response, its survey was read with it: one query.
+    survey = response.survey if response is not None else _respondent_survey(slug)
     # A test run goes on whatever the survey's state: piloting a draft is what it is for.
     if (response is None or not response.is_test) and (blocked := _unavailable(request, survey)):
         return blocked
@@ -354,7 +366,14 @@ def _render_page(request, visit: _Visit, form: PageForm) -> HttpResponse:
         "test_run": visit.response.is_test,
         "switch_in_page": True,
     }
-    return render(request, "surveys/page.html", context)
+    fresh = form.fragment_vary
+    if fresh is None:  # answers or errors on it: this respondent's own
+        return render(request, "surveys/page.html", context)
+    # What else the page shows: the survey's title (not part of its layout), where it stands.
+    survey = visit.survey
+    vary = (survey.pk, survey.layout_stamp, survey.title, position, get_language(), fresh)
+    vary += (index, total, context["has_previous"], context["is_last"], context["test_run"])
+    return render_shared(request, "surveys/page.html", context, vary)
 
 
 @require_http_methods(["GET"])

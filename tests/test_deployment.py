@@ -59,6 +59,19 @@ def test_a_development_checkout_runs_the_readme_commands_as_printed():
 
 
 @pytest.mark.django_db
+def test_the_wsgi_module_imports_every_view_before_gunicorn_forks_its_workers(tmp_path):
+    """gunicorn preloads config.wsgi: what it imports, the workers share and never import on a
+    first request (the URLconf and its views, the dashboard's scipy among them)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    probe = "import sys, config.wsgi; print('analysis.views' in sys.modules, 'scipy.stats' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
+    assert run.stdout.split() == ["True", "True"], run.stderr
+
+
 def test_pages_send_the_security_headers(client, survey):
     reply = client.get(reverse("surveys:start", kwargs={"slug": survey.slug}))
     policy = reply["Content-Security-Policy"]

@@ -3,10 +3,11 @@ in SQL written once, and a fresh page's form that builds nothing the fragment ca
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from surveys.models import Response, Survey
-from surveys.selectors import respondent_response, response_answers, survey_layout
+from surveys.selectors import respondent_response, respondent_survey, response_answers, survey_layout
 from surveys.services import page_save, response_start
 from surveys.values import AnswerValue
 from tests.conftest import partial_response
@@ -52,6 +53,22 @@ def test_it_finds_no_respondent_of_a_draft_survey_but_a_test_run(survey):
     assert respondent_response(survey.slug, test) is not None
 
 
+def test_a_visitor_reads_the_survey_without_its_stored_instrument(survey):
+    with CaptureQueriesContext(connection) as queries:
+        read = respondent_survey(survey.slug)
+    assert len(queries.captured_queries) == 1
+    assert read == survey
+    assert read.get_deferred_fields() == {"analysis", "loaded_instrument"}
+    assert (read.title_fr, read.consent_en) == (survey.title_fr, survey.consent_en)
+    assert read.opens_at == survey.opens_at
+
+
+def test_a_visitor_finds_no_draft_survey_and_no_unknown_one(survey):
+    assert respondent_survey("another-survey") is None
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.DRAFT)
+    assert respondent_survey(survey.slug) is None
+
+
 def test_it_locks_the_response_for_a_submission(survey):
     _, token = response_start(survey=survey, language="fr")
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
@@ -85,11 +102,16 @@ def test_it_replaces_the_ticked_options_when_a_page_is_saved_again(survey):
     assert Response.objects.get(pk=response.pk).language == "en"
 
 
-def test_a_fresh_page_from_the_fragment_cache_builds_no_field(started):
-    started.client.get(started.url("page", position=1))  # rendered, then kept
-    again = started.client.get(started.url("page", position=1))
+def test_a_fresh_page_from_the_fragment_cache_builds_no_field(survey, investigator):
+    respondent = Client()
+    respondent.cookies["lang"] = "en"  # the investigator's language
+    respondent.post(f"/s/{survey.slug}/", {"consent": "yes"})
+    respondent.get(f"/s/{survey.slug}/page/1/")  # its questions rendered, then kept
+    # A test run's page is another page around the same questions: rendered, the questions not.
+    investigator.post(f"/s/{survey.slug}/preview/")
+    again = investigator.get(f"/s/{survey.slug}/page/1/")
     assert again.status_code == 200
-    assert "Vous êtes" in again.content.decode()
+    assert "1. Gender" in again.content.decode()
     assert again.context["form"]._fields is None
 
 

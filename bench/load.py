@@ -118,11 +118,17 @@ def server_cpu(master: int) -> dict[int, float]:
     return used
 
 
-def cpu_per_request(before: dict, after: dict, requests: int, server: str) -> str:
+def cpu_spent(before: dict, after: dict) -> tuple[float, float, bool]:
+    """CPU seconds spent between two readings: (web server, PostgreSQL, whether PostgreSQL ran here)."""
     spent = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
     workers = sum(v for pid, v in spent.items() if pid > 0)
     database = sum(v for pid, v in spent.items() if pid < 0)
-    if not any(pid < 0 for pid in spent):
+    return workers, database, any(pid < 0 for pid in spent)
+
+
+def cpu_per_request(spent: list[float], has_database: bool, requests: int, server: str) -> str:
+    workers, database = spent
+    if not has_database:
         return f"{workers / requests * 1000:.2f} ms {server} (SQLite included)"
     return f"{workers / requests * 1000:.2f} ms {server} + {database / requests * 1000:.2f} ms PostgreSQL"
 
@@ -197,6 +203,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--rounds", type=int, default=4, help="turns taken by respondents and the ceiling")
     parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
     args = parser.parse_args()
@@ -270,16 +277,44 @@ def main() -> None:
         ]
         timings: dict = {}
         errors: list = []
-        cpu_before = server_cpu(server.pid)
-        began = time.perf_counter()
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            futures = [
-                pool.submit(respondent, args.port, survey.slug, FULL_ANSWERS, plan, timings, errors)
-                for plan in plans
-            ]
-            done = [f.result(timeout=DEADLINE) for f in futures]
-        seconds = time.perf_counter() - began
-        cpu_respondents = cpu_before, server_cpu(server.pid)
+        ceiling_times: dict = {}
+        ceiling_errors: list = []
+        # Respondents and the ceiling take turns, a round each at a time: a machine whose speed
+        # drifts during the run (one shared with other work) slows both alike.
+        cpu_respondents, cpu_ceiling, has_database = [0.0, 0.0], [0.0, 0.0], False
+        seconds = ceiling_seconds = 0.0
+        done = []
+
+        def insert_worker(count: int) -> None:
+            browser = Browser(args.port, ceiling_times, ceiling_errors)
+            for _ in range(count):
+                browser.request("GET", f"/bench/insert?survey={survey.id}", kind="insert")
+
+        for turn in range(args.rounds):
+            batch = plans[turn :: args.rounds]
+            requests_before = sum(len(t) for t in timings.values())
+            cpu_before = server_cpu(server.pid)
+            began = time.perf_counter()
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                futures = [
+                    pool.submit(respondent, args.port, survey.slug, FULL_ANSWERS, plan, timings, errors)
+                    for plan in batch
+                ]
+                done += [f.result(timeout=DEADLINE) for f in futures]
+            seconds += time.perf_counter() - began
+            workers, database, has_database = cpu_spent(cpu_before, server_cpu(server.pid))
+            cpu_respondents = [cpu_respondents[0] + workers, cpu_respondents[1] + database]
+
+            # As many single INSERTs as this round's respondents made requests.
+            served = sum(len(t) for t in timings.values()) - requests_before
+            cpu_before = server_cpu(server.pid)
+            started = time.perf_counter()
+            each, more = divmod(served, args.concurrency)
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                list(pool.map(insert_worker, [each + (i < more) for i in range(args.concurrency)]))
+            ceiling_seconds += time.perf_counter() - started
+            workers, database, _ = cpu_spent(cpu_before, server_cpu(server.pid))
+            cpu_ceiling = [cpu_ceiling[0] + workers, cpu_ceiling[1] + database]
 
         lost = complete = 0
         for item in done:
@@ -304,23 +339,6 @@ def main() -> None:
                     )
                     if got != value:
                         lost += 1
-
-        ceiling_times: dict = {}
-        ceiling_errors: list = []
-        submissions = len(timings.get("submit", []))
-        cpu_before = server_cpu(server.pid)
-        started = time.perf_counter()
-
-        def insert_worker(count: int) -> None:
-            browser = Browser(args.port, ceiling_times, ceiling_errors)
-            for _ in range(count):
-                browser.request("GET", f"/bench/insert?survey={survey.id}", kind="insert")
-
-        per_thread = max(1, submissions // args.concurrency)
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            list(pool.map(insert_worker, [per_thread] * args.concurrency))
-        ceiling_seconds = time.perf_counter() - started
-        cpu_ceiling = cpu_before, server_cpu(server.pid)
         database = database_description(url)
     finally:
         server.terminate()
@@ -354,11 +372,11 @@ def main() -> None:
     respondent_requests = sum(len(t) for t in timings.values())
     print(
         "server CPU per request, respondents: "
-        f"{cpu_per_request(*cpu_respondents, respondent_requests, args.server)}"
+        f"{cpu_per_request(cpu_respondents, has_database, respondent_requests, args.server)}"
     )
     print(
         "server CPU per request, ceiling:     "
-        f"{cpu_per_request(*cpu_ceiling, len(ceiling_times['insert']), args.server)}"
+        f"{cpu_per_request(cpu_ceiling, has_database, len(ceiling_times['insert']), args.server)}"
     )
     if errors or ceiling_errors:
         print("first errors:", (errors + ceiling_errors)[:5])

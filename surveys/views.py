@@ -126,10 +126,12 @@ def survey_start(request, slug):
             return reply
     resume = _resume_page(survey, response) if response else None
     context = {"survey": survey, "form": form, "resume": resume, "test_run": response and response.is_test}
-    if response is None and not form.is_bound:  # a new visitor's first view: alike for all
+    # A new visitor's first view is alike for all, but for an address with a query string (the
+    # language switch sends the browser back to it): rendered each time, never one cache entry
+    # per query string a visitor makes up.
+    if response is None and not form.is_bound and not request.GET:
         texts = (survey.title, survey.introduction, survey.consent, survey.ethics_approval, survey.contact)
-        # The language switch sends the browser back to this very address, query string included.
-        vary = (survey.pk, get_language(), request.get_full_path(), *texts)
+        vary = (survey.pk, get_language(), *texts)
         return render_shared(request, "surveys/start.html", context, vary)
     return render(request, "surveys/start.html", context)
 

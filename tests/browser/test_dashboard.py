@@ -42,9 +42,11 @@ def test_an_investigator_signs_in_reads_the_overview_and_downloads_the_csv(
             "img => img.complete && img.naturalWidth > 0", arg=charts.nth(index).element_handle()
         )
 
-    desktop.get_by_role("link", name="Résultats", exact=True).click()
+    with desktop.expect_navigation():  # the click only starts the navigation: wait for the page to load
+        desktop.get_by_role("link", name="Résultats", exact=True).click()
     assert desktop.locator("#Q21 table").is_visible()
-    desktop.get_by_role("link", name="Export", exact=True).click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("link", name="Export", exact=True).click()
     with desktop.expect_download() as download:
         desktop.get_by_role("button", name="Télécharger les réponses").click()
     assert download.value.suggested_filename.startswith(f"{live_survey.slug}-responses-")

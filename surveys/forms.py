@@ -97,6 +97,9 @@ class PageForm(forms.Form):
         self.questions = [q for q in on_page if q.code in visible or q.code in self.decided_here]
         self.outcome: PageOutcome | None = None
         self.shown_required: set[str] = set()
+        self.own_names: dict[
+            str, tuple[str, ...]
+        ] = {}  # a question's kind's own fields (a grid's statements)
         if not self.is_bound:
             for question in self.questions:
                 if question.code in saved:
@@ -151,6 +154,7 @@ class PageForm(forms.Form):
         # before the page's answers are read. Whether an answer is missing is decided in one
         # place, page_outcome (see clean()): the fields themselves never require.
         fields, own = question_fields(self.layout, q)
+        self.own_names[q.code] = own
         if self.strict and q.required and q.code not in self.decided_here:
             self.shown_required.update(own)
         self.fields.update(fields)
@@ -229,8 +233,7 @@ class PageForm(forms.Form):
                 continue
             if not q.kind_module.answerable:
                 continue
-            names = [q.code, *(f"{q.code}__{s.code}" for s in q.statements.all())]
-            if any(name in self.errors for name in names):
+            if any(name in self.errors for name in (q.code, *self.own_names[q.code])):
                 continue  # typed wrong: said so already, not also "missing"
             for name in self.outcome.missing.get(q.code, ()):
                 self.add_error(name, _("Please answer this question."))
@@ -257,7 +260,20 @@ def question_fields(layout: SurveyLayout, q) -> tuple[dict[str, forms.Field], tu
             _built_fields.clear()
         _built_fields[key] = built
     fields, own = built
-    return copy.deepcopy(fields), own
+    return {name: _copied(field) for name, field in fields.items()}, own
+
+
+def _copied(field: forms.Field) -> forms.Field:
+    """A copy of a cached field for one form, as Django's deepcopy of a form's declared fields
+    makes it (the field, its widget and their attributes, error messages and validators), but
+    sharing the list of choices, which nothing changes once built: deep-copying it was most of
+    the copy's time. No kind uses a widget made of widgets."""
+    result = copy.copy(field)
+    result.widget = copy.copy(field.widget)
+    result.widget.attrs = field.widget.attrs.copy()
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    return result
 
 
 def _build_fields(layout: SurveyLayout, q) -> tuple[dict[str, forms.Field], tuple[str, ...]]:

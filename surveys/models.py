@@ -4,6 +4,7 @@ Texts shown to respondents come in French and English (``*_fr`` / ``*_en`` field
 ``localized()`` picks the active language and falls back to French, the survey's language.
 """
 
+import functools
 import uuid
 
 from django.db import models
@@ -359,9 +360,16 @@ class Question(models.Model):
     @property
     def kind_module(self):
         """Everything about this question's kind (surveys/kinds/)."""
-        from .kinds import kind
+        return _kind(self.kind)
 
-        return kind(self.kind)
+
+@functools.cache
+def _kind(name: str):
+    # Imported when first asked (surveys.kinds imports the analysis package, which imports these
+    # models), then looked up once per kind: pages and submissions ask for every question's kind.
+    from .kinds import kind
+
+    return kind(name)
 
 
 class Choice(models.Model):

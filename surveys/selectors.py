@@ -217,7 +217,7 @@ def stored_answers(layout: Layout, rows, ticked) -> dict[str, AnswerValue]:
                 text=text,
                 other_text=other_text,
                 comment=comment,
-                ticked=tuple(c.code for c in sorted((choice[i] for i in options), key=lambda c: c.position)),
+                ticked=_in_order(choice, options) if options else (),
             )
         )
     answers = {}
@@ -225,10 +225,20 @@ def stored_answers(layout: Layout, rows, ticked) -> dict[str, AnswerValue]:
         question = layout.by_code[layout.code_of_question[question_id]]
         value = question.kind_module.from_stored(question, stored)
         # Kept on one of the rows (a grid's, on the statement written first): whichever has it.
-        other_text = next((row.other_text for row in stored if row.other_text), "")
-        comment = next((row.comment for row in stored if row.comment), "")
-        answers[question.code] = replace(value, other_text=other_text, comment=comment)
+        if len(stored) == 1:
+            other_text, comment = stored[0].other_text, stored[0].comment
+        else:
+            other_text = next((row.other_text for row in stored if row.other_text), "")
+            comment = next((row.comment for row in stored if row.comment), "")
+        if other_text or comment:
+            value = replace(value, other_text=other_text, comment=comment)
+        answers[question.code] = value
     return answers
+
+
+def _in_order(choice: dict, ids) -> tuple[str, ...]:
+    """The codes of the choices ``ids``, in the questionnaire's order."""
+    return tuple(c.code for c in sorted((choice[i] for i in ids), key=lambda c: c.position))
 
 
 def response_answers(response: Response, layout: Layout | None = None) -> dict[str, AnswerValue]:
@@ -268,18 +278,24 @@ class _Columns:
 
     def convert(self, values) -> list:
         if self._converters is None:
+            # Only the columns that have converters (on PostgreSQL, few: the driver's values are
+            # mostly what the ORM would give).
             self._converters = [
-                (
-                    col := f.get_col(self.alias),
-                    connection.ops.get_db_converters(col) + f.get_db_converters(connection),
+                (index, col, converters)
+                for index, f in enumerate(self.fields)
+                if (
+                    converters := connection.ops.get_db_converters(col := f.get_col(self.alias))
+                    + f.get_db_converters(connection)
                 )
-                for f in self.fields
             ]
-        converted = []
-        for value, (col, converters) in zip(values, self._converters, strict=True):
+        if len(values) != len(self.fields):
+            raise ValueError(f"{len(values)} values for {len(self.fields)} columns")
+        converted = list(values)
+        for index, col, converters in self._converters:
+            value = converted[index]
             for converter in converters:
                 value = converter(value, col, connection)
-            converted.append(value)
+            converted[index] = value
         return converted
 
     def instance(self, values):

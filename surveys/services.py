@@ -236,6 +236,8 @@ def _write_answers(
     if not values:
         return
     fields = [Answer._meta.get_field(name) for name in _ANSWER_WRITTEN]
+    # Each column's default, and how its values are prepared for the database (None stays None).
+    columns_prep = [(f.name, f.get_default(), f.get_db_prep_save) for f in fields]
     rows, shrunk = [], []
     for code, given in values.items():
         question = layout.by_code[code]
@@ -257,7 +259,12 @@ def _write_answers(
                 "choice": choices[choice].id if choice else None,
             }
             row |= stored | (extras if index == 0 else {})
-            rows.append([f.get_db_prep_save(row.get(f.name, f.get_default()), connection) for f in fields])
+            rows.append(
+                [
+                    None if (value := row.get(name, default)) is None else prepare(value, connection)
+                    for name, default, prepare in columns_prep
+                ]
+            )
         before = saved.get(code)
         if before is not None and set(before.rows) - set(given.rows):
             shrunk.append(question)  # a grid with statements answered before and no longer

@@ -125,10 +125,18 @@ def test_each_form_has_its_own_copy_of_fields_built_once_per_layout_and_language
     first = form_for(survey, 1, {})
     first.fields["Q1"].label = "changed by one request"
     first.fields["Q1"].widget.attrs["data-x"] = "1"
+    first.fields["Q1"].required = not first.fields["Q1"].required
+    first.fields["Q1"].error_messages["invalid_choice"] = "changed"
+    first.fields["Q1"].validators.append(print)
     second = form_for(survey, 1, {})
     assert second.fields["Q1"].label != "changed by one request"
     assert "data-x" not in second.fields["Q1"].widget.attrs
+    assert second.fields["Q1"].required != first.fields["Q1"].required
+    assert second.fields["Q1"].error_messages["invalid_choice"] != "changed"
+    assert print not in second.fields["Q1"].validators
     assert second.fields["Q1"] is not first.fields["Q1"]
+    assert second.fields["Q1"].widget is not first.fields["Q1"].widget
+    assert list(second.fields["Q1"].choices) == list(first.fields["Q1"].choices)
     with translation.override("en"):
         english = form_for(survey, 1, {})
         assert str(english.fields["Q3__other_text"].label) == "Please specify"

@@ -7,7 +7,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field, replace
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from . import conditions
@@ -246,8 +246,9 @@ def response_answers(response: Response, layout: Layout | None = None) -> dict[s
     one row per ticked choice), in the questionnaire's order of choices. Written in SQL, like
     ``respondent_response``: every page view and submission reads them."""
     layout = layout or survey_layout(response.survey)
-    pk = Response._meta.pk.get_db_prep_value(response.pk, connection)
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a lookup
+    pk = Response._meta.pk.get_db_prep_value(response.pk, db)
+    with db.cursor() as cursor:
         cursor.execute(_ANSWERS_SQL, [pk])
         rows = cursor.fetchall()
     answers: dict[int, tuple] = {}
@@ -291,10 +292,13 @@ class _Columns:
         if len(values) != len(self.fields):
             raise ValueError(f"{len(values)} values for {len(self.fields)} columns")
         converted = list(values)
+        if not self._converters:
+            return converted
+        db = connections[DEFAULT_DB_ALIAS]
         for index, col, converters in self._converters:
             value = converted[index]
             for converter in converters:
-                value = converter(value, col, connection)
+                value = converter(value, col, db)
             converted[index] = value
         return converted
 

@@ -7,7 +7,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from .instrument_services import InstrumentConflict, LoadResult, instrument_load  # noqa: F401
@@ -202,9 +202,10 @@ def _response_update(response: Response, names: tuple[str, ...]) -> None:
     receivers; Model.save built and compiled its query on every submission)."""
     fields = [Response._meta.get_field(name) for name in names]
     assignments = ", ".join(f'"{f.column}" = %s' for f in fields)
-    values = [f.get_db_prep_save(getattr(response, f.attname), connection) for f in fields]
-    values.append(Response._meta.pk.get_db_prep_value(response.pk, connection))
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a lookup
+    values = [f.get_db_prep_save(getattr(response, f.attname), db) for f in fields]
+    values.append(Response._meta.pk.get_db_prep_value(response.pk, db))
+    with db.cursor() as cursor:
         # Identifiers only come from the model; the values are parameters.
         cursor.execute(f'UPDATE {Response._meta.db_table} SET {assignments} WHERE "id" = %s', values)  # noqa: S608
 
@@ -238,6 +239,7 @@ def _write_answers(
     fields = [Answer._meta.get_field(name) for name in _ANSWER_WRITTEN]
     # Each column's default, and how its values are prepared for the database (None stays None).
     columns_prep = [(f.name, f.get_default(), f.get_db_prep_save) for f in fields]
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a lookup
     rows, shrunk = [], []
     for code, given in values.items():
         question = layout.by_code[code]
@@ -261,7 +263,7 @@ def _write_answers(
             row |= stored | (extras if index == 0 else {})
             rows.append(
                 [
-                    None if (value := row.get(name, default)) is None else prepare(value, connection)
+                    None if (value := row.get(name, default)) is None else prepare(value, db)
                     for name, default, prepare in columns_prep
                 ]
             )

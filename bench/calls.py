@@ -168,10 +168,14 @@ def run(respondents: int) -> None:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         consent = {"consent": "on", "csrfmiddlewaretoken": token}
         status, location, _ = measure("consent (POST)", request, "POST", start, cookies, consent)
-        position = 1
+        if status != 302 or "/page/" not in location:
+            raise SystemExit(f"consent: {status} {location}")
+        position = int(location.rstrip("/").rsplit("/", 1)[1])
         while location and "/page/" in location:
             here = location
-            measure("page view (GET)", request, "GET", here, cookies)
+            status, _, _ = measure("page view (GET)", request, "GET", here, cookies)
+            if status != 200:
+                raise SystemExit(f"{here}: {status}")
             data = {**FULL_ANSWERS[position], "nav": "next", "csrfmiddlewaretoken": token}
             status, location, _ = measure("page submission (POST)", request, "POST", here, cookies, data)
             if status != 302:

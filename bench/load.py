@@ -382,10 +382,11 @@ def main() -> None:
     # ceiling's (a ratio of 0.4 or better), whatever the machine's own speed.
     per_respondent = cpu_respondents[0] / respondent_requests
     per_insert = cpu_ceiling[0] / len(ceiling_times["insert"])
-    print(
-        f"web server CPU, ceiling / respondents: {per_insert / per_respondent:.2f} "
-        f"({per_insert * 1000:.2f} / {per_respondent * 1000:.2f} ms; aim 0.4 or more)"
-    )
+    if per_respondent > 0:  # CPU time comes in clock ticks: a tiny run may read none
+        print(
+            f"web server CPU, ceiling / respondents: {per_insert / per_respondent:.2f} "
+            f"({per_insert * 1000:.2f} / {per_respondent * 1000:.2f} ms; aim 0.4 or more)"
+        )
     if errors or ceiling_errors:
         print("first errors:", (errors + ceiling_errors)[:5])
         log = Path(server_log).read_text(encoding="utf-8", errors="replace")

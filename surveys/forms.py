@@ -267,7 +267,9 @@ def _copied(field: forms.Field) -> forms.Field:
     """A copy of a cached field for one form, as Django's deepcopy of a form's declared fields
     makes it (the field, its widget and their attributes, error messages and validators), but
     sharing the list of choices, which nothing changes once built: deep-copying it was most of
-    the copy's time. No kind uses a widget made of widgets."""
+    the copy's time. A field made of fields or widgets (none today) is deep-copied, as Django does."""
+    if isinstance(field, forms.MultiValueField) or isinstance(field.widget, forms.MultiWidget):
+        return copy.deepcopy(field)
     result = copy.copy(field)
     result.widget = copy.copy(field.widget)
     result.widget.attrs = field.widget.attrs.copy()

@@ -142,3 +142,19 @@ def test_each_form_has_its_own_copy_of_fields_built_once_per_layout_and_language
         assert str(english.fields["Q3__other_text"].label) == "Please specify"
     with translation.override("fr"):
         assert str(form_for(survey, 1, {}).fields["Q3__other_text"].label) == "Précisez"
+
+
+def test_a_field_made_of_widgets_is_copied_whole_and_choices_are_shared_only_as_read():
+    from django import forms
+
+    from surveys.forms import _copied
+
+    split = forms.SplitDateTimeField()
+    copied = _copied(split)
+    assert copied.widget.widgets[0] is not split.widget.widgets[0]
+    assert copied.fields[0] is not split.fields[0]
+    single = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect)
+    other = _copied(single)
+    other.choices = [("b", "B")]  # a form that sets its own choices leaves the cached field alone
+    assert list(single.choices) == [("a", "A")]
+    assert list(single.widget.choices) == [("a", "A")]

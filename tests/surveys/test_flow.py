@@ -183,7 +183,8 @@ def test_a_missing_required_answer_is_shown_next_to_the_question_and_keeps_what_
     page = reply.content.decode()
     assert reply.status_code == 200
     assert 'id="error-summary"' in page and 'href="#div_id_Q5"' in page
-    assert "Merci de répondre à cette question." in page
+    # French typography in the summary: a no-break space before the colon.
+    assert '<a href="#div_id_Q5">5. Vous exercez en zone</a>\u00a0: Merci de répondre à cette question.' in page
     assert checked(page, "Q3") == ["general_practice"]
     assert not Answer.objects.exists()
 
@@ -192,6 +193,7 @@ def test_required_errors_are_in_english_for_an_english_respondent(started):
     started.switch_language("en")
     reply = started.submit(1, {"Q1": "female"})
     assert "Please answer this question." in reply.content.decode()
+    assert '</a>: Please answer this question.' in reply.content.decode()  # no space before the colon
 
 
 def test_other_requires_its_text(started):

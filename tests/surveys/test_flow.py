@@ -184,7 +184,8 @@ def test_a_missing_required_answer_is_shown_next_to_the_question_and_keeps_what_
     assert reply.status_code == 200
     assert 'id="error-summary"' in page and 'href="#div_id_Q5"' in page
     # French typography in the summary: a no-break space before the colon.
-    assert '<a href="#div_id_Q5">5. Vous exercez en zone</a>\u00a0: Merci de répondre à cette question.' in page
+    line = '<a href="#div_id_Q5">5. Vous exercez en zone</a>\u00a0: Merci de répondre à cette question.'
+    assert line in page
     assert checked(page, "Q3") == ["general_practice"]
     assert not Answer.objects.exists()
 

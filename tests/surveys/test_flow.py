@@ -194,7 +194,7 @@ def test_required_errors_are_in_english_for_an_english_respondent(started):
     started.switch_language("en")
     reply = started.submit(1, {"Q1": "female"})
     assert "Please answer this question." in reply.content.decode()
-    assert '</a>: Please answer this question.' in reply.content.decode()  # no space before the colon
+    assert "</a>: Please answer this question." in reply.content.decode()  # no space before the colon
 
 
 def test_other_requires_its_text(started):

@@ -97,9 +97,8 @@ class PageForm(forms.Form):
         self.questions = [q for q in on_page if q.code in visible or q.code in self.decided_here]
         self.outcome: PageOutcome | None = None
         self.shown_required: set[str] = set()
-        self.own_names: dict[
-            str, tuple[str, ...]
-        ] = {}  # a question's kind's own fields (a grid's statements)
+        # Each question's own fields, as its kind names them (a grid's: one per statement).
+        self.own_names: dict[str, tuple[str, ...]] = {}
         if not self.is_bound:
             for question in self.questions:
                 if question.code in saved:

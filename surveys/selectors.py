@@ -241,12 +241,18 @@ def _in_order(choice: dict, ids) -> tuple[str, ...]:
     return tuple(c.code for c in sorted((choice[i] for i in ids), key=lambda c: c.position))
 
 
+def database():
+    """The database connection itself, for the respondents' hot reads and writes: each use of
+    ``django.db.connection``, a proxy, looks it up again (about 2 µs)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def response_answers(response: Response, layout: Layout | None = None) -> dict[str, AnswerValue]:
     """The response's answers keyed by question code, in one query (a multiple choice comes as
     one row per ticked choice), in the questionnaire's order of choices. Written in SQL, like
     ``respondent_response``: every page view and submission reads them."""
     layout = layout or survey_layout(response.survey)
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a lookup
+    db = database()
     pk = Response._meta.pk.get_db_prep_value(response.pk, db)
     with db.cursor() as cursor:
         cursor.execute(_ANSWERS_SQL, [pk])
@@ -294,7 +300,7 @@ class _Columns:
         converted = list(values)
         if not self._converters:
             return converted
-        db = connections[DEFAULT_DB_ALIAS]
+        db = database()
         for index, col, converters in self._converters:
             value = converted[index]
             for converter in converters:

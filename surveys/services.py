@@ -7,12 +7,12 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .instrument_services import InstrumentConflict, LoadResult, instrument_load  # noqa: F401
 from .models import Answer, Page, Response, Survey
-from .selectors import Layout, response_answers, survey_layout, token_hash
+from .selectors import Layout, database, response_answers, survey_layout, token_hash
 from .skip_logic import Navigator, visible_codes
 from .values import AnswerValue
 
@@ -202,7 +202,7 @@ def _response_update(response: Response, names: tuple[str, ...]) -> None:
     receivers; Model.save built and compiled its query on every submission)."""
     fields = [Response._meta.get_field(name) for name in names]
     assignments = ", ".join(f'"{f.column}" = %s' for f in fields)
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a lookup
+    db = database()
     values = [f.get_db_prep_save(getattr(response, f.attname), db) for f in fields]
     values.append(Response._meta.pk.get_db_prep_value(response.pk, db))
     with db.cursor() as cursor:
@@ -239,7 +239,7 @@ def _write_answers(
     fields = [Answer._meta.get_field(name) for name in _ANSWER_WRITTEN]
     # Each column's default, and how its values are prepared for the database (None stays None).
     columns_prep = [(f.name, f.get_default(), f.get_db_prep_save) for f in fields]
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each use of the proxy costs a lookup
+    db = database()
     rows, shrunk = [], []
     for code, given in values.items():
         question = layout.by_code[code]

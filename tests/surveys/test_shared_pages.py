@@ -87,7 +87,7 @@ def test_an_edited_introduction_shows_at_once_on_the_start_page(respondent, surv
 
 
 def test_the_start_pages_language_switch_comes_back_to_the_address_asked(respondent):
-    plain = html(Client().get(respondent.url("start")))  # kept
+    plain = html(Client().get(respondent.url("start")))
     reply = Client().get(respondent.url("start") + "?from=newsletter")
     with_query = html(reply)
     assert reply.templates  # rendered: no cache entry per query string
